@@ -1,0 +1,21 @@
+namespace Reprise;
+
+/// <summary>The defaults of every option, in one place; docs/design.md gives the reasons.</summary>
+internal static class RepriseDefaults
+{
+    public const int MaxAttempts = 4;
+    public const int MaxAttemptsLimit = 100;
+    public const long MaxReplayableBodySize = 1024 * 1024;
+
+    // The largest response body drained (read and dropped) before a retry so its connection can be reused.
+    public const long DrainLimit = 64 * 1024;
+
+    public static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    // Bounds of the time options: a day is far beyond any sane retry wait or timeout.
+    public static readonly TimeSpan MaxTimeOption = TimeSpan.FromDays(1);
+}

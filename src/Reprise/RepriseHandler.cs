@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Reprise.Backoff;
+using Reprise.Hosts;
+using Reprise.Requests;
+using Reprise.Retry;
+using Reprise.Timing;
+
+namespace Reprise;
+
+/// <summary>
+/// A <see cref="DelegatingHandler"/> that retries requests on the statuses and errors the caller chooses, with
+/// backoff and jitter, <c>Retry-After</c>, per-attempt timeouts and an overall deadline; requests that share a
+/// <see cref="HostRegistry"/> share what they learn about each host.
+/// </summary>
+/// <remarks>
+/// The path of a request: capture the body once, then for each attempt ask the host for a permit (it may wait for
+/// a shared pause, the breaker or a limit), send a fresh copy, classify the outcome, and either return it or wait
+/// (backoff or <c>Retry-After</c>, never past the deadline) and try again. The attempt history is attached to the
+/// request: <see cref="RetryHistoryExtensions.GetRetryHistory(HttpResponseMessage)"/>.
+/// </remarks>
+public sealed class RepriseHandler : DelegatingHandler
+{
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private readonly RepriseOptions _options;
+    private readonly HostRegistry _hosts;
+    private readonly TimeProvider _timeProvider;
+    private readonly Func<double> _random;
+
+    /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
+    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
+    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
+    {
+        RepriseOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _hosts = hosts ?? new HostRegistry(_timeProvider);
+        _random = options.Randomizer ?? Random.Shared.NextDouble;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
+    /// <param name="innerHandler">The handler that sends each attempt.</param>
+    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
+    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public RepriseHandler(HttpMessageHandler innerHandler, RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
+        : this(options, hosts, timeProvider)
+    {
+        InnerHandler = innerHandler;
+    }
+
+    /// <summary>Gets the host registry this handler shares.</summary>
+    public HostRegistry Hosts => _hosts;
+
+    /// <inheritdoc/>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        => throw new NotSupportedException("The Reprise handler waits between attempts; use SendAsync.");
+
+    /// <inheritdoc/>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no RequestUri and the HttpClient has no BaseAddress.");
+
+        var history = new RetryHistory();
+        request.Options.Set(RetryHistory.OptionsKey, history);
+        var started = _timeProvider.GetTimestamp();
+        using var deadline = TimeoutScope.Start(cancellationToken, _options.Deadline, _timeProvider);
+
+        RequestBody body;
+        try
+        {
+            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw Cancelled(ex, cancellationToken, deadline, history, started);
+        }
+
+        var host = _hosts.GetState(uri);
+        var previousDelay = TimeSpan.Zero;
+        for (var attempt = 1; ; attempt++)
+        {
+            var waitStarted = _timeProvider.GetTimestamp();
+            HostPermit permit;
+            try
+            {
+                permit = await host.AcquireAsync(isRetry: attempt > 1, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Cancelled(ex, cancellationToken, deadline, history, started);
+            }
+
+            using (permit)
+            {
+                if (!permit.IsAcquired)
+                {
+                    history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
+                    history.Elapsed = _timeProvider.GetElapsedTime(started);
+                    throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
+                }
+
+                var hostWait = _timeProvider.GetElapsedTime(waitStarted);
+                var clone = RequestCloner.Clone(request, body.CreateContent());
+                var sent = _timeProvider.GetTimestamp();
+                var (response, error) = await SendAttemptAsync(clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
+                var duration = _timeProvider.GetElapsedTime(sent);
+
+                var arguments = new RetryPredicateArguments(request, attempt, response, error);
+                var verdict = response is not null
+                    ? AttemptClassifier.ClassifyResponse(response, _options, arguments)
+                    : AttemptClassifier.ClassifyException(error!, _options, arguments);
+                var retryAfter = response is null ? null : RetryAfterParser.Parse(response.Headers, _timeProvider.GetUtcNow());
+                permit.Complete(verdict.Signal, retryAfter is { } asked ? Min(asked, _options.MaxRetryAfter) : null);
+
+                var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
+                history.Add(record);
+
+                var (stop, delay, source) = Decide(request, attempt, verdict, body, retryAfter, previousDelay, started);
+                if (stop != RetryStopReason.None)
+                {
+                    history.StopReason = stop;
+                    history.Elapsed = _timeProvider.GetElapsedTime(started);
+                    if (response is not null)
+                    {
+                        response.RequestMessage = request;
+                        return response;
+                    }
+
+                    if (stop == RetryStopReason.NonRetryableError)
+                    {
+                        ExceptionDispatchInfo.Throw(error!);
+                    }
+
+                    throw new RepriseRequestException(history, error);
+                }
+
+                record.Delay = delay;
+                record.DelaySource = source;
+                previousDelay = delay;
+                if (response is not null)
+                {
+                    await DiscardAsync(response, deadline.Token).ConfigureAwait(false);
+                }
+
+                clone.Dispose();
+            }
+
+            try
+            {
+                await Task.Delay(previousDelay, _timeProvider, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Cancelled(ex, cancellationToken, deadline, history, started);
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // Reading a small body to its end lets the connection go back to the pool instead of being closed.
+        if (response.Content.Headers.ContentLength is { } length and <= RepriseDefaults.DrainLimit)
+        {
+            try
+            {
+                await response.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                // The connection is lost either way; the next attempt opens another.
+            }
+        }
+
+        response.Dispose();
+    }
+
+    private async ValueTask<(HttpResponseMessage? Response, Exception? Error)> SendAttemptAsync(
+        HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
+    {
+        var sent = _timeProvider.GetTimestamp();
+        using var attemptTimeout = TimeoutScope.Start(deadline.Token, _options.AttemptTimeout, _timeProvider);
+        try
+        {
+            return (await base.SendAsync(clone, attemptTimeout.Token).ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException ex) when (attemptTimeout.TimedOut && !deadline.Token.IsCancellationRequested)
+        {
+            return (null, new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex));
+        }
+        catch (OperationCanceledException ex)
+        {
+            permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
+            history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
+            throw Cancelled(ex, callerToken, deadline, history, started);
+        }
+        catch (Exception ex)
+        {
+            return (null, ex);
+        }
+    }
+
+    private (RetryStopReason Stop, TimeSpan Delay, RetryWaitSource Source) Decide(
+        HttpRequestMessage request, int attempt, in AttemptVerdict verdict, RequestBody body, TimeSpan? retryAfter, TimeSpan previousDelay, long started)
+    {
+        if (!verdict.Retryable)
+        {
+            return (verdict.ErrorType is null ? RetryStopReason.Completed : RetryStopReason.NonRetryableError, default, default);
+        }
+
+        if (attempt >= _options.MaxAttempts)
+        {
+            return (RetryStopReason.AttemptsExhausted, default, default);
+        }
+
+        if (!body.IsReplayable)
+        {
+            return (RetryStopReason.BodyNotReplayable, default, default);
+        }
+
+        if (!AttemptClassifier.IsIdempotent(request.Method) && !_options.RetryNonIdempotentMethods
+            && !request.Headers.Contains(IdempotencyKeyHeader) && !verdict.NeverSent)
+        {
+            return (RetryStopReason.MethodNotIdempotent, default, default);
+        }
+
+        if (retryAfter > _options.MaxRetryAfter)
+        {
+            return (RetryStopReason.RetryAfterTooLong, default, default);
+        }
+
+        var (delay, source) = retryAfter is { } asked
+            ? (asked, RetryWaitSource.RetryAfter)
+            : (BackoffCalculator.Compute(_options.BackoffType, attempt, _options.BaseDelay, _options.MaxDelay, previousDelay, _random), RetryWaitSource.Backoff);
+
+        if (_options.Deadline != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(started) + delay >= _options.Deadline)
+        {
+            return (RetryStopReason.DeadlineExceeded, default, default);
+        }
+
+        Debug.Assert(delay >= TimeSpan.Zero, "Waits are never negative.");
+        return (RetryStopReason.None, delay, source);
+    }
+
+    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
+    {
+        history.Elapsed = _timeProvider.GetElapsedTime(started);
+        if (callerToken.IsCancellationRequested)
+        {
+            // The caller's own cancellation is never retried and keeps the caller's token.
+            history.StopReason = RetryStopReason.Cancelled;
+            return new TaskCanceledException(exception.Message, exception, callerToken);
+        }
+
+        if (deadline.TimedOut)
+        {
+            history.StopReason = RetryStopReason.DeadlineExceeded;
+            var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Attempts.Count} attempt(s).";
+            return new TaskCanceledException(message, new TimeoutException(message, exception));
+        }
+
+        return exception;
+    }
+}
