@@ -17,13 +17,14 @@ internal sealed class RequestBody
         _buffer = buffer;
         _headers = headers;
         _singleUse = singleUse;
+        IsReplayable = singleUse is null;
     }
 
     /// <summary>Gets a request without a body.</summary>
     public static RequestBody None { get; } = new(null, null, null);
 
     /// <summary>Gets whether every attempt can send this body.</summary>
-    public bool IsReplayable => _singleUse is null;
+    public bool IsReplayable { get; }
 
     /// <summary>Captures a request's content, buffering it when it fits in <paramref name="limit"/> bytes.</summary>
     public static async ValueTask<RequestBody> CaptureAsync(HttpContent? content, long limit, CancellationToken cancellationToken)

@@ -45,9 +45,10 @@ internal sealed class ScriptedHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         Sent.Add(new SentRequest(request, body, request.Content?.Headers.ContentType?.ToString()));
-        var response = await _respond(Sent.Count, request, cancellationToken);
+        // No captured context: a fake clock's Advance must run the handler on to its next wait before it returns.
+        var response = await _respond(Sent.Count, request, cancellationToken).ConfigureAwait(false);
         response.RequestMessage ??= request;
         return response;
     }
