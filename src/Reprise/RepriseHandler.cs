@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using Reprise.Backoff;
 using Reprise.Hosts;
 using Reprise.Requests;
 using Reprise.Retry;
@@ -21,12 +19,10 @@ namespace Reprise;
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler
 {
-    private const string IdempotencyKeyHeader = "Idempotency-Key";
-
+    private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
     private readonly TimeProvider _timeProvider;
-    private readonly Func<double> _random;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated here.</param>
@@ -35,11 +31,10 @@ public sealed class RepriseHandler : DelegatingHandler
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
     {
-        RepriseOptionsValidator.ThrowIfInvalid(options);
-        _options = options;
         _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _policy = new RetryPolicy(options, _timeProvider);
+        _options = options;
         _hosts = hosts ?? new HostRegistry(_timeProvider);
-        _random = options.Randomizer ?? Random.Shared.NextDouble;
     }
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
@@ -112,20 +107,18 @@ public sealed class RepriseHandler : DelegatingHandler
                 var (response, error) = await SendAttemptAsync(clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
 
-                var arguments = new RetryPredicateArguments(request, attempt, response, error);
-                var verdict = response is not null
-                    ? AttemptClassifier.ClassifyResponse(response, _options, arguments)
-                    : AttemptClassifier.ClassifyException(error!, _options, arguments);
-                var retryAfter = response is null ? null : RetryAfterParser.Parse(response.Headers, _timeProvider.GetUtcNow());
-                permit.Complete(verdict.Signal, retryAfter is { } asked ? Min(asked, _options.MaxRetryAfter) : null);
+                var verdict = _policy.Classify(request, attempt, response, error);
+                var retryAfter = _policy.ReadRetryAfter(response);
+                permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
 
-                var (stop, delay, source) = Decide(request, attempt, verdict, body, retryAfter, previousDelay, started);
-                if (stop != RetryStopReason.None)
+                var decision = _policy.Decide(
+                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, _timeProvider.GetElapsedTime(started));
+                if (!decision.ShouldRetry)
                 {
-                    history.StopReason = stop;
+                    history.StopReason = decision.Stop;
                     history.Elapsed = _timeProvider.GetElapsedTime(started);
                     if (response is not null)
                     {
@@ -133,7 +126,7 @@ public sealed class RepriseHandler : DelegatingHandler
                         return response;
                     }
 
-                    if (stop == RetryStopReason.NonRetryableError)
+                    if (decision.Stop == RetryStopReason.NonRetryableError)
                     {
                         ExceptionDispatchInfo.Throw(error!);
                     }
@@ -141,9 +134,9 @@ public sealed class RepriseHandler : DelegatingHandler
                     throw new RepriseRequestException(history, error);
                 }
 
-                record.Delay = delay;
-                record.DelaySource = source;
-                previousDelay = delay;
+                record.Delay = decision.Delay;
+                record.DelaySource = decision.Source;
+                previousDelay = decision.Delay;
                 if (response is not null)
                 {
                     await DiscardAsync(response, deadline.Token).ConfigureAwait(false);
@@ -162,8 +155,6 @@ public sealed class RepriseHandler : DelegatingHandler
             }
         }
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -206,48 +197,6 @@ public sealed class RepriseHandler : DelegatingHandler
         {
             return (null, ex);
         }
-    }
-
-    private (RetryStopReason Stop, TimeSpan Delay, RetryWaitSource Source) Decide(
-        HttpRequestMessage request, int attempt, in AttemptVerdict verdict, RequestBody body, TimeSpan? retryAfter, TimeSpan previousDelay, long started)
-    {
-        if (!verdict.Retryable)
-        {
-            return (verdict.ErrorType is null ? RetryStopReason.Completed : RetryStopReason.NonRetryableError, default, default);
-        }
-
-        if (attempt >= _options.MaxAttempts)
-        {
-            return (RetryStopReason.AttemptsExhausted, default, default);
-        }
-
-        if (!body.IsReplayable)
-        {
-            return (RetryStopReason.BodyNotReplayable, default, default);
-        }
-
-        if (!AttemptClassifier.IsIdempotent(request.Method) && !_options.RetryNonIdempotentMethods
-            && !request.Headers.Contains(IdempotencyKeyHeader) && !verdict.NeverSent)
-        {
-            return (RetryStopReason.MethodNotIdempotent, default, default);
-        }
-
-        if (retryAfter > _options.MaxRetryAfter)
-        {
-            return (RetryStopReason.RetryAfterTooLong, default, default);
-        }
-
-        var (delay, source) = retryAfter is { } asked
-            ? (asked, RetryWaitSource.RetryAfter)
-            : (BackoffCalculator.Compute(_options.BackoffType, attempt, _options.BaseDelay, _options.MaxDelay, previousDelay, _random), RetryWaitSource.Backoff);
-
-        if (_options.Deadline != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(started) + delay >= _options.Deadline)
-        {
-            return (RetryStopReason.DeadlineExceeded, default, default);
-        }
-
-        Debug.Assert(delay >= TimeSpan.Zero, "Waits are never negative.");
-        return (RetryStopReason.None, delay, source);
     }
 
     private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
