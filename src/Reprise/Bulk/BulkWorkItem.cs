@@ -1,0 +1,56 @@
+using Reprise.Hosts;
+using Reprise.Retry;
+
+namespace Reprise.Bulk;
+
+/// <summary>Where a request in progress is waiting, for the progress counters.</summary>
+internal enum BulkWaitKind
+{
+    None,
+    Retry,
+    Host,
+}
+
+/// <summary>
+/// One input request in progress: the state carried between its attempts. It is all a waiting request costs; no
+/// task, timer or message is held while it waits.
+/// </summary>
+internal sealed class BulkWorkItem
+{
+    public BulkWorkItem(BulkRequest request, Uri uri, HostState host, bool hasIdempotencyKey, long started)
+    {
+        Request = request;
+        Uri = uri;
+        Host = host;
+        HasIdempotencyKey = hasIdempotencyKey;
+        Started = started;
+    }
+
+    public BulkRequest Request { get; }
+
+    public Uri Uri { get; }
+
+    public HostState Host { get; }
+
+    public bool HasIdempotencyKey { get; }
+
+    /// <summary>Gets when the engine read the request, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long Started { get; }
+
+    public RetryHistory History { get; } = new();
+
+    /// <summary>Gets or sets how many attempts were sent.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Gets or sets the wait before the next attempt, for decorrelated jitter.</summary>
+    public TimeSpan PreviousDelay { get; set; }
+
+    /// <summary>Gets or sets when the request began to wait for its host for the next attempt; zero when it is not.</summary>
+    public long HostWaitStarted { get; set; }
+
+    /// <summary>Gets or sets whether the request was counted in <see cref="BulkCounters.Retrying"/>.</summary>
+    public bool Retrying { get; set; }
+
+    /// <summary>Gets or sets what the request waits for in the delay queue.</summary>
+    public BulkWaitKind Waiting { get; set; }
+}
