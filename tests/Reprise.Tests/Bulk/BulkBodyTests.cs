@@ -152,7 +152,6 @@ public class BulkBodyTests
         }
 
         public string Text(string url) => Encoding.UTF8.GetString(_bodies[url].ToArray());
-
     }
 
     /// <summary>A stream that yields some bytes, then fails as a connection reset would.</summary>
