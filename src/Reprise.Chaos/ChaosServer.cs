@@ -45,6 +45,11 @@ public sealed class ChaosServer : IAsyncDisposable
     /// <summary>Gets a new snapshot of the first host's counters each time it is read.</summary>
     public ChaosStats Stats => DefaultHost.Stats;
 
+    /// <summary>Gets the absolute address of <paramref name="relativePath"/> on the first host.</summary>
+    /// <param name="relativePath">A path such as <c>/flaky/1</c>.</param>
+    /// <returns>The absolute address.</returns>
+    public Uri GetUri(string relativePath) => DefaultHost.GetUri(relativePath);
+
     /// <summary>Starts a server with one host.</summary>
     /// <param name="host">The host's options.</param>
     /// <param name="timeProvider">The clock of latency, trickling, outage windows and Retry-After; <see langword="null"/> for the system clock.</param>

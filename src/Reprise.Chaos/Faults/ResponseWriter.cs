@@ -71,13 +71,10 @@ internal static class ResponseWriter
     {
         var declared = route.BodySize > 0 ? route.BodySize : ChaosDefaults.CutShortMinimumLength;
         context.Response.ContentLength = declared;
-        if (await WriteBodyAsync(context, declared / 2, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false))
-        {
-            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        }
+        await WriteBodyAsync(context, declared / 2, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
 
-        // Returning now would leave the client waiting for the rest; end the connection instead.
-        context.Abort();
+        // Returning with fewer bytes than the Content-Length makes Kestrel send what was written, then close the
+        // connection: the client sees the headers and part of the body. Aborting instead could drop unsent bytes.
     }
 
     /// <summary>Writes <paramref name="length"/> body bytes, trickled if asked; false if the client went away.</summary>
