@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Reprise.Chaos.Configuration;
 using Reprise.Chaos.Faults;
 using Reprise.Chaos.Stats;
@@ -11,17 +10,17 @@ public sealed class LatencyTests
     [Fact]
     public async Task Latency_Fixed_AnswersOnlyOnceTheDelayHasElapsed()
     {
-        var time = new FakeTimeProvider();
+        var time = new ObservedTimeProvider();
         await using var server = await ChaosServer.StartAsync(
             new ChaosHostOptions { Routes = { new ChaosRouteOptions { LatencyMs = 1000 } } },
             time);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
 
         var pending = client.GetAsync("/slow");
-        await Poll.UntilAsync(() => server.Stats.InFlight == 1, "the request is being delayed");
-        time.Advance(TimeSpan.FromMilliseconds(999));
+        await Poll.UntilAsync(() => time.TimersCreated == 1, "the server starts the delay");
+        time.Fake.Advance(TimeSpan.FromMilliseconds(999));
         var stillDelayed = server.Stats.InFlight == 1 && !pending.IsCompleted;
-        time.Advance(TimeSpan.FromMilliseconds(1));
+        time.Fake.Advance(TimeSpan.FromMilliseconds(1));
         using var response = await pending;
 
         Assert.True(stillDelayed);
