@@ -81,7 +81,7 @@ internal static class ResponseWriter
     private static async Task<bool> WriteBodyAsync(HttpContext context, long length, int bytesPerSecond, TimeProvider time, CancellationToken stopping)
     {
         var body = context.Response.Body;
-        var chunk = bytesPerSecond > 0 ? Math.Max(1, bytesPerSecond / ChaosDefaults.TrickleChunksPerSecond) : long.MaxValue;
+        var chunk = bytesPerSecond > 0 ? Math.Max(1, bytesPerSecond / ChaosDefaults.TrickleChunksPerSecond) : length;
         var pause = bytesPerSecond > 0 ? TimeSpan.FromSeconds((double)chunk / bytesPerSecond) : TimeSpan.Zero;
         try
         {

@@ -29,6 +29,10 @@ internal static class KestrelHostBuilder
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // A trickled body may be slower than Kestrel's minimum data rate on purpose; slow clients are not our concern.
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
             for (var i = 0; i < engines.Length; i++)
             {
                 var engine = engines[i];
