@@ -13,7 +13,7 @@ public sealed class ChaosRateLimitOptions
 
     /// <summary>Gets or sets how many tokens the bucket holds: the burst allowed at once.</summary>
     /// <value>The default value is 1. At least 1. The bucket starts full.</value>
-    public int Burst { get; set; } = 1;
+    public int Burst { get; set; } = ChaosDefaults.RateLimitBurst;
 
     /// <summary>Gets or sets whether the <c>Retry-After</c> is sent as seconds or as an HTTP-date.</summary>
     /// <value>The default value is <see cref="RetryAfterFormat.Delta"/>.</value>
