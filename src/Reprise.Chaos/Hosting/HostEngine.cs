@@ -1,0 +1,195 @@
+using Microsoft.AspNetCore.Http;
+using Reprise.Chaos.Configuration;
+using Reprise.Chaos.Faults;
+using Reprise.Chaos.Stats;
+
+namespace Reprise.Chaos.Hosting;
+
+/// <summary>
+/// One chaos host's request path: match the route -> count (early?) -> host and route gates may answer ->
+/// the route decides the key's n-th call -> the answer is written.
+/// </summary>
+internal sealed class HostEngine : IDisposable
+{
+    private const int NotFound = 404;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _stopping;
+    private readonly RouteEngine[] _routes;
+    private readonly Gate[] _gates;
+
+    public HostEngine(ChaosHostOptions options, TimeProvider time, CancellationToken stopping)
+    {
+        Name = options.Name;
+        _time = time;
+        _stopping = stopping;
+        Counters = new HostCounters(options.Routes.Select(static r => r.Path));
+        _routes = [.. options.Routes.Select((r, i) => new RouteEngine(r, Counters.Route(i), Counters, time))
+            .OrderByDescending(static r => r.PrefixLength)];
+        var gates = new List<Gate>(2);
+        if (options.Outage is { } outage)
+        {
+            gates.Add(new OutageGate(outage, time));
+        }
+
+        if (options.RateLimit is { } rateLimit)
+        {
+            gates.Add(new RateLimitGate(rateLimit));
+        }
+
+        _gates = [.. gates];
+    }
+
+    public string Name { get; }
+
+    public HostCounters Counters { get; }
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments(ChaosControl.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return ChaosControl.HandleAsync(context, this);
+        }
+
+        Counters.RequestStarted();
+        Task serving;
+        try
+        {
+            serving = ServeAsync(context, path);
+        }
+        catch
+        {
+            Counters.RequestEnded();
+            throw;
+        }
+
+        if (serving.IsCompletedSuccessfully)
+        {
+            Counters.RequestEnded();
+            return Task.CompletedTask;
+        }
+
+        return AwaitAndEndAsync(serving);
+    }
+
+    public void ResetStats() => Counters.Clear();
+
+    public void ResetState()
+    {
+        foreach (var gate in _gates)
+        {
+            gate.ResetState();
+        }
+
+        foreach (var route in _routes)
+        {
+            route.ResetState();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _gates.Concat(_routes.SelectMany(static r => r.Gates)))
+        {
+            (gate as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task AwaitAndEndAsync(Task serving)
+    {
+        try
+        {
+            await serving.ConfigureAwait(false);
+        }
+        finally
+        {
+            Counters.RequestEnded();
+        }
+    }
+
+    private Task ServeAsync(HttpContext context, PathString path)
+    {
+        var route = Match(path);
+        if (route is null)
+        {
+            Counters.Status(NotFound);
+            context.Response.StatusCode = NotFound;
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+
+        route.Counters.Request();
+        var key = route.KeyOf(context.Request);
+        var state = route.StateOf(key);
+        var nowTicks = _time.GetUtcNow().UtcTicks;
+        if (state.IsEarly(nowTicks))
+        {
+            route.Counters.Early();
+            Counters.Early();
+        }
+
+        if (IsAnyRunning(_gates, nowTicks) || IsAnyRunning(route.Gates, nowTicks))
+        {
+            route.Counters.GroupEarly();
+            Counters.GroupEarly();
+        }
+
+        if (TryReject(context, route, state, _gates) || TryReject(context, route, state, route.Gates))
+        {
+            return Task.CompletedTask;
+        }
+
+        var call = state.NextCall();
+        var plan = route.Decide(key, call);
+        return ResponseWriter.WriteAsync(context, route, state, call, plan, _time, _stopping);
+    }
+
+    private bool TryReject(HttpContext context, RouteEngine route, KeyState state, Gate[] gates)
+    {
+        foreach (var gate in gates)
+        {
+            if (gate.TryPass(out var rejection))
+            {
+                continue;
+            }
+
+            var due = ResponseWriter.WriteRejection(context.Response, rejection, _time);
+            if (due != 0)
+            {
+                gate.Clock.Given(due);
+                state.RetryAfterGiven(due);
+            }
+
+            route.CountStatus(rejection.Status);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsAnyRunning(Gate[] gates, long nowTicks)
+    {
+        foreach (var gate in gates)
+        {
+            if (gate.Clock.IsRunning(nowTicks))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private RouteEngine? Match(PathString path)
+    {
+        foreach (var route in _routes)
+        {
+            if (route.Matches(path))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
+}
