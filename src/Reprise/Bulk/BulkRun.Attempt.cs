@@ -62,8 +62,10 @@ internal sealed partial class BulkRun
             var decision = Decide(item, attempt, verdict, retryAfter);
 
             var body = default(BodyOutcome);
+            var bodyRead = false;
             if (!decision.ShouldRetry && response is not null)
             {
+                bodyRead = true;
                 body = await ReadBodyAsync(item, response).ConfigureAwait(false);
                 if (body.Cancelled)
                 {
@@ -93,7 +95,7 @@ internal sealed partial class BulkRun
             record.Delay = decision.Delay;
             record.DelaySource = decision.Source;
             item.PreviousDelay = decision.Delay;
-            if (response is not null)
+            if (response is not null && !bodyRead)
             {
                 await DiscardAsync(response).ConfigureAwait(false);
                 response = null;
