@@ -191,6 +191,38 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_AttemptHangingPastTheDeadline_IsCutThereAndFails()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        using var engine = new BulkEngine(handler, Options(o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10))), timeProvider: time);
+
+        await using var results = engine.RunAsync(Urls("http://a.test/x")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync();
+        await WaitUntilAsync(() => handler.Log.Count == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(10));
+        Assert.True(await next.AsTask().WaitAsync(HangGuard));
+
+        var result = results.Current;
+        Assert.Equal(BulkOutcome.Failed, result.Outcome);
+        Assert.Equal(RetryStopReason.DeadlineExceeded, result.StopReason);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal(AttemptClassifier.TimeoutErrorType, result.History.Attempts[0].ErrorType);
+        Assert.Equal(TimeSpan.FromSeconds(10), result.Elapsed);
+    }
+
+    [Fact]
+    public void Constructor_SharedRegistry_IsTheOneExposedForSnapshots()
+    {
+        var time = NewClock();
+        var registry = new Reprise.Hosts.HostRegistry(time);
+
+        using var engine = new BulkEngine(BulkTestHandler.Scripted(time), Options(), registry);
+
+        Assert.Same(registry, engine.Hosts);
+    }
+
+    [Fact]
     public async Task RunAsync_TransportError_IsRetriedThenReported()
     {
         var time = NewClock();
