@@ -27,14 +27,17 @@ public class HandlerOverSocketsTests
     public async Task SendAsync_HungAttempt_HitsTheAttemptTimeoutAndTheRetrySucceeds()
     {
         await using var server = await ChaosServer.StartAsync(Host(new ChaosRouteOptions { Path = "/h", HangFirst = 1 }));
-        using var client = Client(new RepriseOptions { BaseDelay = TimeSpan.Zero, AttemptTimeout = TimeSpan.FromMilliseconds(300) });
+        using var client = Client(new RepriseOptions { BaseDelay = TimeSpan.Zero, AttemptTimeout = TimeSpan.FromSeconds(1) });
 
         using var response = await client.GetAsync(server.GetUri("/h/1"));
 
+        // Only the first call hangs; on a loaded machine a slow second answer may time out too, so the test pins
+        // what must hold: the hang cost one timed-out attempt and a later attempt succeeded.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var history = response.GetRetryHistory()!;
-        Assert.Equal(["timeout", null], history.Attempts.Select(a => a.ErrorType));
-        Assert.Equal(2, server.Stats.TotalRequests);
+        Assert.Equal("timeout", history.Attempts[0].ErrorType);
+        Assert.Null(history.Attempts[^1].ErrorType);
+        Assert.Equal(1, server.Stats.Routes["/h"].Hangs);
     }
 
     [Fact]
