@@ -184,7 +184,12 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
 
         lock (_lock)
         {
-            _limit = Math.Max(_min, _limit * _decreaseFactor);
+            // Symmetric to the growth rule: a limit that did not bind (fewer than half its permits in use) did not let
+            // the overload happen, and shrinking it would only ratchet it down while the rate limit does the work.
+            if (_inFlight * 2 >= CurrentLimit)
+            {
+                _limit = Math.Max(_min, _limit * _decreaseFactor);
+            }
         }
     }
 

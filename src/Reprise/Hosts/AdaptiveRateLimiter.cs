@@ -38,6 +38,11 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private long _measureCount;
     private long _measureBucket = -1;
     private TimeSpan _firstResponse = TimeSpan.MinValue;
+    private TimeSpan _measureResumeAt = TimeSpan.MinValue;
+
+    // Measured accept rate, same clock: what the host actually served, the anchor of a decrease.
+    private double _acceptedRate;
+    private long _acceptedCount;
     private long _successful;
     private long _failed;
 
@@ -159,6 +164,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
             Refill(now);
             _tokens = Math.Min(_tokens, 0);
+            _measureResumeAt = until;
             if (until > _lastRefill)
             {
                 _lastRefill = until;
@@ -170,10 +176,16 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     /// <param name="now">The time of the response.</param>
     /// <param name="throttled">Whether the host throttled the request.</param>
     /// <param name="decrease">Whether to lower the rate: a throttle of a request sent after the last decrease.</param>
-    public void OnResponse(TimeSpan now, bool throttled, bool decrease)
+    /// <param name="paused">Whether the throttle also paused the host (it carried a Retry-After).</param>
+    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false)
     {
         lock (_lock)
         {
+            if (!throttled)
+            {
+                _acceptedCount++;
+            }
+
             double measured = Measure(now);
             double newRate;
             if (throttled)
@@ -183,11 +195,18 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                     return;
                 }
 
-                double rateToUse = _engaged ? Math.Min(measured, _fillRate) : measured;
+                // botocore anchors the decrease on the measured send rate, so its plateau (W_max) sits on the rate that
+                // drew the throttle and the next throttle follows a few seconds later. The rate the host actually
+                // accepted is where it stops throttling; anchoring there keeps the plateau just under the limit.
+                double accepted = (_acceptedRate > 0 ? _acceptedRate : measured) * HostCoordinationDefaults.AcceptedRateMargin;
+                double rateToUse = Math.Min(accepted, _engaged ? Math.Min(measured, _fillRate) : measured);
+                // A throttle that pauses the host has already shed a whole pause's worth of requests; cutting the rate
+                // by 30% as well would cost a second time. It then backs off by the smaller PausedBeta.
+                double beta = paused ? HostCoordinationDefaults.PausedCubicBeta : _beta;
                 _lastMaxRate = rateToUse;
-                _k = Math.Cbrt(_lastMaxRate * (1 - _beta) / _scale);
+                _k = Math.Cbrt(_lastMaxRate * (1 - beta) / _scale);
                 _lastThrottle = now;
-                newRate = rateToUse * _beta;
+                newRate = rateToUse * beta;
                 if (!_engaged)
                 {
                     _engaged = true;
@@ -284,12 +303,25 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             _firstResponse = now;
         }
 
+        if (_measureResumeAt != TimeSpan.MinValue && now >= _measureResumeAt)
+        {
+            // A pause is not a lower send rate: measuring across it would cap the rate after it at twice a rate
+            // diluted by idle time. Start the next bucket when sending resumes and keep the rate measured before.
+            _measureResumeAt = TimeSpan.MinValue;
+            _measureBucket = bucket;
+            _measureCount = 0;
+            _acceptedCount = 0;
+        }
+
         _measureCount++;
         if (bucket > _measureBucket)
         {
             double current = _measureCount / ((bucket - _measureBucket) * HostCoordinationDefaults.RateMeasureBucket.TotalSeconds);
-            _measuredRate = (current * HostCoordinationDefaults.RateMeasureSmoothing) + (_measuredRate * (1 - HostCoordinationDefaults.RateMeasureSmoothing));
+            double seconds = (bucket - _measureBucket) * HostCoordinationDefaults.RateMeasureBucket.TotalSeconds;
+            _measuredRate = Smooth(_measuredRate, current);
+            _acceptedRate = Smooth(_acceptedRate, _acceptedCount / seconds);
             _measureCount = 0;
+            _acceptedCount = 0;
             _measureBucket = bucket;
         }
 
@@ -303,6 +335,9 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         double elapsed = Math.Max((now - _firstResponse).TotalSeconds, HostCoordinationDefaults.RateMeasureBucket.TotalSeconds / 10);
         return _measureCount / elapsed;
     }
+
+    private static double Smooth(double previous, double current) =>
+        (current * HostCoordinationDefaults.RateMeasureSmoothing) + (previous * (1 - HostCoordinationDefaults.RateMeasureSmoothing));
 
     private void Refill(TimeSpan now)
     {
@@ -321,7 +356,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     {
         var start = now < _lastRefill ? _lastRefill - now : TimeSpan.Zero;
         double missing = needed - _tokens;
-        return missing <= 0 ? start : start + TimeSpan.FromSeconds(missing / _fillRate);
+        // Rounded up to whole ticks: a caller that comes back at the returned time finds the token there.
+        return missing <= 0 ? start : start + TimeSpan.FromTicks((long)Math.Ceiling(missing / _fillRate * TimeSpan.TicksPerSecond));
     }
 
     private sealed class Lease : RateLimitLease

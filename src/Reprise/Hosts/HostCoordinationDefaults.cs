@@ -31,12 +31,14 @@ internal static class HostCoordinationDefaults
     // to a send rate (botocore retries/throttling.py and bucket.py: minimum fill rate 0.5/s, growth capped at twice
     // the measured send rate, measured over 0.5 s buckets with smoothing 0.8).
     public const double CubicBeta = 0.7;
-    public const double CubicScale = 0.4;
+    public const double PausedCubicBeta = 0.9;
+    public const double CubicScale = 0.1;
     public const double MinRate = 0.5;
     public const double MaxRateIncreaseFactor = 2.0;
     public static readonly TimeSpan RateMeasureBucket = TimeSpan.FromSeconds(0.5);
     public const double RateMeasureSmoothing = 0.8;
-    public static readonly TimeSpan RateBurst = TimeSpan.FromSeconds(0.1);
+    public const double AcceptedRateMargin = 0.95;
+    public static readonly TimeSpan RateBurst = TimeSpan.Zero;
 
     // Fixed rate limit.
     public const int RateLimitBurst = 1;

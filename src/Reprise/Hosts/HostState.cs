@@ -224,7 +224,11 @@ internal sealed class HostState
 
             if (signal != HostSignal.Cancelled)
             {
-                _rate?.OnResponse(now, signal == HostSignal.Throttled, decrease && signal == HostSignal.Throttled);
+                _rate?.OnResponse(
+                    now,
+                    signal == HostSignal.Throttled,
+                    decrease && signal == HostSignal.Throttled,
+                    paused: retryAfter is not null && _options.PauseEnabled);
             }
 
             if (signal == HostSignal.Accepted)
