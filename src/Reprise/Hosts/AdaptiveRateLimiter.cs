@@ -4,9 +4,10 @@ namespace Reprise.Hosts;
 
 /// <summary>
 /// A send-rate limiter that engages once a host throttles and then adapts its rate by CUBIC, as the AWS SDKs'
-/// adaptive retry mode does: a token bucket filled at the current rate, which falls to beta (0.7) times the measured
-/// rate on a throttle and grows back along W(t) = C (t - K)^3 + W_max with C = 0.4 (RFC 8312 section 4.1, 5),
-/// never above twice the measured send rate (botocore <c>retries/adaptive.py</c>).
+/// adaptive retry mode does: a token bucket filled at the current rate, which falls to beta times the measured
+/// accept rate on a throttle and grows back along W(t) = C (t - K)^3 + W_max (RFC 8312 section 4.1),
+/// never above twice the measured send rate (botocore <c>retries/adaptive.py</c>). The constants are in
+/// <see cref="HostCoordinationDefaults"/>; docs/host-coordination.md gives the reasons.
 /// </summary>
 /// <remarks>
 /// Before the first throttle every request passes: a concurrency limit is enough for a host that never pushes back.

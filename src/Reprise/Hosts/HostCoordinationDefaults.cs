@@ -27,9 +27,11 @@ internal static class HostCoordinationDefaults
     public const int MinConcurrency = 1;
     public const double ConcurrencyDecreaseFactor = 0.7;
 
-    // Adaptive rate: CUBIC (RFC 8312 section 5: C = 0.4, beta = 0.7), as the AWS SDKs' adaptive retry mode applies it
-    // to a send rate (botocore retries/throttling.py and bucket.py: minimum fill rate 0.5/s, growth capped at twice
-    // the measured send rate, measured over 0.5 s buckets with smoothing 0.8).
+    // Adaptive rate: CUBIC (RFC 8312) on a send rate, as the AWS SDKs' adaptive retry mode applies it (botocore
+    // retries/throttling.py and bucket.py: beta 0.7, C 0.4, minimum fill rate 0.5/s, growth capped at twice the
+    // measured send rate, measured over 0.5 s buckets with smoothing 0.8). C, the beta after a pause, the accept-rate
+    // anchor and the one-token bucket depart from those numbers on the evidence of RateLimitSimulationTests; see
+    // docs/host-coordination.md.
     public const double CubicBeta = 0.7;
     public const double PausedCubicBeta = 0.9;
     public const double CubicScale = 0.1;

@@ -132,7 +132,8 @@ public sealed class HostCoordinationOptions
 
     /// <summary>
     /// Gets or sets whether, once a host throttles (429, or 503 with Retry-After), its send rate is paced by a token
-    /// bucket whose rate adapts by CUBIC (beta 0.7, C 0.4), as the AWS SDKs' adaptive retry mode does.
+    /// bucket whose rate adapts by CUBIC, as the AWS SDKs' adaptive retry mode does; after a pause sending resumes
+    /// at the adapted rate, not in a burst.
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool AdaptiveRateEnabled { get; set; } = true;
