@@ -175,7 +175,7 @@ internal sealed partial class BulkRun : IDisposable
             return;
         }
 
-        var item = new BulkWorkItem(request, uri!, _engine.Hosts.GetState(uri!), HasIdempotencyKey(request), started);
+        var item = new BulkWorkItem(request, uri!, HasIdempotencyKey(request), started);
         _ready.Writer.TryWrite(item);
     }
 
@@ -219,11 +219,17 @@ internal sealed partial class BulkRun : IDisposable
             return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item));
         }
 
-        var permit = item.Host.TryAcquire(isRetry: item.Attempts > 0);
+        // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
+        var host = _engine.Hosts.GetState(item.Uri);
+        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted);
         if (!permit.IsAcquired)
         {
+            // A retry held back by the throttle is counted once as a request, however often it asks again.
+            item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
             return OnRefused(item, permit, elapsed);
         }
+
+        item.RetryCounted = false;
 
         var hostWait = TimeSpan.Zero;
         if (item.HostWaitStarted != 0)
@@ -263,13 +269,20 @@ internal sealed partial class BulkRun : IDisposable
     }
 
     /// <summary>
-    /// Whether a refusal ends the request: only an open circuit or an exhausted retry budget, which a host reports as
-    /// a reason only when its options say fail fast. A pause or a limit parks the request instead.
+    /// Whether a refusal ends the request: only an open circuit or an exhausted retry budget, and only when the host
+    /// options say fail fast (as <see cref="HostState.AcquireAsync"/> decides for the handler). A pause, a limit, or a
+    /// circuit or budget the options say to wait for, parks the request instead.
     /// </summary>
-    private static RetryStopReason FailFastReason(HostPermit permit)
-        => HostDenials.ToStopReason(permit.DenialReason) is var reason && reason is RetryStopReason.RetryBudgetExhausted or RetryStopReason.CircuitOpen
-            ? reason
-            : RetryStopReason.None;
+    private RetryStopReason FailFastReason(HostPermit permit)
+    {
+        var options = _engine.Hosts.Options;
+        return permit.DenialReason switch
+        {
+            HostDenialReasons.CircuitOpen when options.FailFastWhenCircuitOpen => RetryStopReason.CircuitOpen,
+            HostDenialReasons.RetryBudgetExhausted when options.FailFastWhenRetryThrottled => RetryStopReason.RetryBudgetExhausted,
+            _ => RetryStopReason.None,
+        };
+    }
 
     private bool Park(BulkWorkItem item, TimeSpan delay, BulkWaitKind kind)
     {

@@ -1,4 +1,3 @@
-using Reprise.Hosts;
 using Reprise.Retry;
 
 namespace Reprise.Bulk;
@@ -17,11 +16,10 @@ internal enum BulkWaitKind
 /// </summary>
 internal sealed class BulkWorkItem
 {
-    public BulkWorkItem(BulkRequest request, Uri uri, HostState host, bool hasIdempotencyKey, long started)
+    public BulkWorkItem(BulkRequest request, Uri uri, bool hasIdempotencyKey, long started)
     {
         Request = request;
         Uri = uri;
-        Host = host;
         HasIdempotencyKey = hasIdempotencyKey;
         Started = started;
     }
@@ -29,8 +27,6 @@ internal sealed class BulkWorkItem
     public BulkRequest Request { get; }
 
     public Uri Uri { get; }
-
-    public HostState Host { get; }
 
     public bool HasIdempotencyKey { get; }
 
@@ -47,6 +43,9 @@ internal sealed class BulkWorkItem
 
     /// <summary>Gets or sets when the request began to wait for its host for the next attempt; zero when it is not.</summary>
     public long HostWaitStarted { get; set; }
+
+    /// <summary>Gets or sets whether the host's retry throttle already counted the pending retry when it held it back.</summary>
+    public bool RetryCounted { get; set; }
 
     /// <summary>Gets or sets whether the request was counted in <see cref="BulkCounters.Retrying"/>.</summary>
     public bool Retrying { get; set; }

@@ -13,7 +13,7 @@ public class BulkBodyTests
     public async Task RunAsync_Discard_CountsTheBytesAndKeepsNothing()
     {
         var time = NewClock();
-        using var engine = new BulkEngine(Answering(time, "hello world"), Options(), timeProvider: time);
+        using var engine = Engine(Answering(time, "hello world"), time);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -26,7 +26,7 @@ public class BulkBodyTests
     public async Task RunAsync_Memory_KeepsTheBody()
     {
         var time = NewClock();
-        using var engine = new BulkEngine(Answering(time, "hello world"), Options(o => o.BodyHandling = BulkBodyHandling.Memory), timeProvider: time);
+        using var engine = Engine(Answering(time, "hello world"), time, o => o.BodyHandling = BulkBodyHandling.Memory);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -45,7 +45,7 @@ public class BulkBodyTests
         {
             Content = lengthKnown ? new ByteArrayContent(new byte[100]) : new StreamContent(new UnknownLengthStream(new byte[100])),
         }));
-        using var engine = new BulkEngine(handler, Options(o => (o.BodyHandling, o.MaxBodyInMemory) = (BulkBodyHandling.Memory, 64)), timeProvider: time);
+        using var engine = Engine(handler, time, o => (o.BodyHandling, o.MaxBodyInMemory) = (BulkBodyHandling.Memory, 64));
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -62,7 +62,7 @@ public class BulkBodyTests
         var time = NewClock();
         var handler = new BulkTestHandler(time, (url, _, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("body of " + url) }));
         var sink = new MemorySink();
-        using var engine = new BulkEngine(handler, Options(o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink)), timeProvider: time);
+        using var engine = Engine(handler, time, o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink));
 
         var results = await engine.RunAsync(Urls("http://a.test/1", "http://a.test/2")).CollectAsync();
 
@@ -80,7 +80,7 @@ public class BulkBodyTests
     {
         var time = NewClock();
         var sink = new MemorySink { FailFor = "http://a.test/bad" };
-        using var engine = new BulkEngine(Answering(time, "data"), Options(o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink)), timeProvider: time);
+        using var engine = Engine(Answering(time, "data"), time, o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink));
 
         var results = (await engine.RunAsync(Urls("http://a.test/1", "http://a.test/bad", "http://a.test/2")).CollectAsync()).ToDictionary(r => r.Url);
 
@@ -100,7 +100,7 @@ public class BulkBodyTests
             Content = new StreamContent(attempt == 1 ? new CutStream(Encoding.UTF8.GetBytes("partial")) : new MemoryStream(Encoding.UTF8.GetBytes("complete body"))),
         }));
         var sink = new MemorySink();
-        using var engine = new BulkEngine(handler, Options(o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink)), timeProvider: time);
+        using var engine = Engine(handler, time, o => (o.BodyHandling, o.BodySink) = (BulkBodyHandling.Sink, sink));
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -117,7 +117,7 @@ public class BulkBodyTests
     {
         var time = NewClock();
         var handler = new BulkTestHandler(time, (_, _, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("no such page") }));
-        using var engine = new BulkEngine(handler, Options(o => o.BodyHandling = BulkBodyHandling.Memory), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.BodyHandling = BulkBodyHandling.Memory);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 

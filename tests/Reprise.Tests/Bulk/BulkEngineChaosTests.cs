@@ -67,8 +67,10 @@ public class BulkEngineChaosTests
                 {
                     new ChaosHostOptions
                     {
+                        // From its first request the host answers 503 with Retry-After: 5 for five seconds.
                         Name = "paused",
-                        Routes = { new ChaosRouteOptions { Sequence = "429,200", RetryAfter = new ChaosRetryAfterOptions { Seconds = 5, Statuses = [429] } } },
+                        Outage = new ChaosOutageOptions { DurationMs = 5_000, RetryAfterSeconds = 5 },
+                        Routes = { new ChaosRouteOptions() },
                     },
                     new ChaosHostOptions { Name = "healthy", Routes = { new ChaosRouteOptions() } },
                 },
@@ -113,9 +115,12 @@ public class BulkEngineChaosTests
 
         Assert.False(await results.MoveNextAsync());
         Assert.All(rest, r => Assert.StartsWith(paused.BaseAddress.ToString(), r.Url, StringComparison.Ordinal));
-        Assert.All(rest, r => Assert.Equal((BulkOutcome.Succeeded, 2), (r.Outcome, r.Attempts)));
-        Assert.All(rest, r => Assert.Equal(RetryWaitSource.RetryAfter, r.History.Attempts[0].DelaySource));
-        Assert.Equal(0, paused.Stats.EarlyRequests);
+        Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+
+        // The shared pause: once the host asked to wait, the others waited too and spent no attempt on it.
+        Assert.All(rest, r => Assert.InRange(r.Attempts, 1, 2));
+        // With two workers one request may already be on its way when the first answer pauses the host; no other.
+        Assert.InRange(paused.Stats.GroupEarlyRequests, 0, 1);
         Assert.Equal(20, healthy.Stats.TotalRequests);
     }
 

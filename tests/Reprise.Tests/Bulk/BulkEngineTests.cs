@@ -14,7 +14,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/missing", [HttpStatusCode.NotFound]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
         string[] urls = ["http://a.test/1", "not a url", "http://a.test/missing", "ftp://a.test/file", "/relative/path", "", "https://b.test/2", "http://"];
 
         var results = await engine.RunAsync(Urls(urls)).CollectAsync();
@@ -54,7 +54,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/x", [status]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -70,7 +70,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/gone", [HttpStatusCode.NotFound]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/gone")).CollectAsync());
 
@@ -84,7 +84,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/down", [HttpStatusCode.ServiceUnavailable]));
-        using var engine = new BulkEngine(handler, Options(o => o.Retry.MaxAttempts = 3), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.Retry.MaxAttempts = 3);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/down")).CollectAsync());
 
@@ -96,7 +96,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/flaky", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/flaky")).CollectAsync());
 
@@ -126,7 +126,7 @@ public class BulkEngineTests
 
             return Task.FromResult(response);
         });
-        using var engine = new BulkEngine(handler, Options(o => o.MaxConcurrency = 1), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.MaxConcurrency = 1);
         var start = time.GetUtcNow();
 
         await using var results = engine.RunAsync(Urls("http://a.test/slow", "http://a.test/1", "http://a.test/2", "http://a.test/3")).GetAsyncEnumerator();
@@ -152,6 +152,55 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_HostPausedByRetryAfter_ParksItsRequestsWithoutSendingAndOthersGoOn()
+    {
+        // Host coordination on: the first answer of paused.test pauses that host for 10 s. Its other requests wait
+        // without an attempt and without a worker, while healthy.test's complete on a clock that stands still.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, attempt, _, _) =>
+        {
+            var response = new HttpResponseMessage(url.Contains("paused.test", StringComparison.Ordinal) && time.GetUtcNow() == NewClock().GetUtcNow() ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(10));
+            }
+
+            return Task.FromResult(response);
+        });
+        using var engine = new BulkEngine(handler, Options(o => o.MaxConcurrency = 1), timeProvider: time);
+        string[] paused = ["http://paused.test/1", "http://paused.test/2", "http://paused.test/3"];
+        string[] healthy = ["http://healthy.test/1", "http://healthy.test/2", "http://healthy.test/3"];
+
+        await using var results = engine.RunAsync(Urls([.. paused.Zip(healthy, (p, h) => new[] { p, h }).SelectMany(pair => pair)])).GetAsyncEnumerator();
+        var first = new[] { await results.NextAsync(), await results.NextAsync(), await results.NextAsync() };
+
+        Assert.Equal(healthy, first.Select(r => r.Url).Order());
+        Assert.Single(handler.Log, s => s.Url.Contains("paused.test", StringComparison.Ordinal));
+        await WaitUntilAsync(() => engine.GetProgress() is { WaitingForRetry: 1, WaitingForHost: 2 });
+        Assert.NotNull(engine.Hosts.GetSnapshot(new Uri("http://paused.test/"))!.PausedUntil);
+
+        var rest = new List<BulkResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            var next = results.MoveNextAsync().AsTask();
+            for (var step = 0; !next.IsCompleted; step++)
+            {
+                Assert.True(step < 10_000, "The paused host's requests never completed.");
+                time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+                await Task.WhenAny(next, Task.Delay(1));
+            }
+
+            Assert.True(await next);
+            rest.Add(results.Current);
+        }
+
+        Assert.Equal(paused, rest.Select(r => r.Url).Order());
+        Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+        Assert.Equal([1, 1, 2], rest.Select(r => r.Attempts).Order());
+        Assert.All(handler.Log.Where(s => s.Url.Contains("paused.test", StringComparison.Ordinal) && s.At > NewClock().GetUtcNow()), s => Assert.True(s.At >= NewClock().GetUtcNow().AddSeconds(10)));
+    }
+
+    [Fact]
     public async Task RunAsync_RetryAfterPastTheDeadline_FailsWithoutWaiting()
     {
         var time = NewClock();
@@ -161,7 +210,7 @@ public class BulkEngineTests
             response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
             return Task.FromResult(response);
         });
-        using var engine = new BulkEngine(handler, Options(o => o.Retry.Deadline = TimeSpan.FromSeconds(20)), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.Retry.Deadline = TimeSpan.FromSeconds(20));
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -176,7 +225,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = new BulkTestHandler(time, (_, attempt, _, token) => attempt == 1 ? BulkTestHandler.Hang(token) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)));
-        using var engine = new BulkEngine(handler, Options(o => o.Retry.AttemptTimeout = TimeSpan.FromSeconds(5)), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.Retry.AttemptTimeout = TimeSpan.FromSeconds(5));
 
         await using var results = engine.RunAsync(Urls("http://a.test/x")).GetAsyncEnumerator();
         var next = results.MoveNextAsync();
@@ -195,7 +244,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
-        using var engine = new BulkEngine(handler, Options(o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10))), timeProvider: time);
+        using var engine = Engine(handler, time, o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)));
 
         await using var results = engine.RunAsync(Urls("http://a.test/x")).GetAsyncEnumerator();
         var next = results.MoveNextAsync();
@@ -227,7 +276,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = new BulkTestHandler(time, (_, _, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "Connection reset")));
-        using var engine = new BulkEngine(handler, Options(o => o.Retry.MaxAttempts = 2), timeProvider: time);
+        using var engine = Engine(handler, time, o => o.Retry.MaxAttempts = 2);
 
         var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
 
@@ -242,7 +291,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/orders", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
         var plain = new BulkRequest("http://a.test/orders") { Method = HttpMethod.Post, Body = "{}"u8.ToArray(), ContentType = "application/json" };
 
         var result = Assert.Single(await engine.RunAsync(new[] { plain }.AsAsync()).CollectAsync());
@@ -256,7 +305,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time, ("http://a.test/orders", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK]));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
         var request = new BulkRequest("http://a.test/orders")
         {
             Method = HttpMethod.Post,
@@ -286,7 +335,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = BulkTestHandler.Scripted(time);
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
         var request = new BulkRequest("http://a.test/x") { Headers = [new(name, value)] };
 
         var result = Assert.Single(await engine.RunAsync(new[] { request }.AsAsync()).CollectAsync());
@@ -312,7 +361,7 @@ public class BulkEngineTests
 
             return BulkTestHandler.Hang(token);
         });
-        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (2, 10)), timeProvider: time);
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.MaxPendingRequests) = (2, 10));
         var read = 0;
         async IAsyncEnumerable<BulkRequest> Input()
         {
@@ -347,7 +396,7 @@ public class BulkEngineTests
     {
         var time = NewClock();
         var handler = new BulkTestHandler(time, (url, _, _, token) => url.EndsWith("/0", StringComparison.Ordinal) ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)) : BulkTestHandler.Hang(token));
-        using var engine = new BulkEngine(handler, Options(), timeProvider: time);
+        using var engine = Engine(handler, time);
 
         await foreach (var result in engine.RunAsync(Urls([.. Enumerable.Range(0, 100).Select(i => $"http://a.test/{i}")])))
         {
@@ -365,7 +414,7 @@ public class BulkEngineTests
     public async Task RunAsync_InputThrows_YieldsTheResultsReadThenThrows()
     {
         var time = NewClock();
-        using var engine = new BulkEngine(BulkTestHandler.Scripted(time), Options(), timeProvider: time);
+        using var engine = Engine(BulkTestHandler.Scripted(time), time);
         async IAsyncEnumerable<BulkRequest> Input()
         {
             yield return new BulkRequest("http://a.test/1");
@@ -401,6 +450,7 @@ public class BulkEngineTests
         {
             Logging = false,
         };
+        // Host coordination on, as by default: seven hosts, each request through its host's permit.
         using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (16, MaxPending)), timeProvider: time);
         long read = 0;
         long taken = 0;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Reprise.Bulk;
+using Reprise.Hosts;
 
 namespace Reprise.Tests.Bulk;
 
@@ -25,6 +26,13 @@ internal static class BulkTestSupport
         configure?.Invoke(options);
         return options;
     }
+
+    /// <summary>
+    /// An engine for the retry and scheduling logic, with host coordination off so that one request's 429 or 503 does
+    /// not pause the others; the tests of host interplay build theirs with the defaults.
+    /// </summary>
+    public static BulkEngine Engine(HttpMessageHandler handler, TimeProvider time, Action<BulkOptions>? configure = null)
+        => new(handler, Options(configure), new HostRegistry(HostCoordinationOptions.Disabled, time), time);
 
     public static async IAsyncEnumerable<BulkRequest> Urls(params string[] urls)
     {
