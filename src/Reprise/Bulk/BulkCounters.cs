@@ -14,6 +14,12 @@ internal sealed class BulkCounters
     public long WaitingForHost;
     public long RetriesSent;
 
+    // Not in the public snapshot: how often a host refused a permit (tests bound the polling of busy hosts with it).
+    public long HostRefusals;
+
+    // Not in the public snapshot: requests put in the delay queue, counted once they are in it (a test's sync point).
+    public long Parked;
+
     public BulkProgress Snapshot() => new(
         Volatile.Read(ref Read),
         Volatile.Read(ref Succeeded),

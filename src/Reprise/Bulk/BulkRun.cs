@@ -34,6 +34,10 @@ internal sealed partial class BulkRun : IDisposable
     private Task[] _tasks = [];
     private IReadOnlyList<KeyValuePair<string, string>>? _lastValidHeaders;
 
+    // Requests refused for a host's concurrency or rate limit, by host: one leads and asks again, the rest wait here.
+    private readonly Dictionary<string, Queue<BulkWorkItem>> _lines = [];
+    private bool _linesClosed;
+
     // The pump holds one reference until the input ends; each request read holds one until its result is written.
     private int _active = 1;
 
@@ -224,12 +228,19 @@ internal sealed partial class BulkRun : IDisposable
         var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted);
         if (!permit.IsAcquired)
         {
+            Interlocked.Increment(ref _counters.HostRefusals);
+
             // A retry held back by the throttle is counted once as a request, however often it asks again.
             item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
-            return OnRefused(item, permit, elapsed);
+            return OnRefused(item, host.Key, permit, elapsed);
         }
 
         item.RetryCounted = false;
+        if (item.LeadsLineOf is not null)
+        {
+            // The host has room again: the next in line asks at once, while this one sends.
+            PassLine(item);
+        }
 
         var hostWait = TimeSpan.Zero;
         if (item.HostWaitStarted != 0)
@@ -244,7 +255,7 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    private BulkResult? OnRefused(BulkWorkItem item, HostPermit permit, TimeSpan elapsed)
+    private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
     {
         var failFast = FailFastReason(permit);
         if (failFast != RetryStopReason.None)
@@ -265,7 +276,57 @@ internal sealed partial class BulkRun : IDisposable
             item.HostWaitStarted = _time.GetTimestamp();
         }
 
-        return Park(item, wait, BulkWaitKind.Host) ? default : Cancelled(item);
+        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit && item.LeadsLineOf is null)
+        {
+            // A host at its limit frees room one request at a time: one request asks again at the host's hint and the
+            // others queue behind it, instead of thousands each polling every millisecond.
+            lock (_lines)
+            {
+                if (_linesClosed)
+                {
+                    return Cancelled(item);
+                }
+
+                if (_lines.TryGetValue(hostKey, out var line))
+                {
+                    CountWaiting(item, BulkWaitKind.Host);
+                    line.Enqueue(item);
+                    return null;
+                }
+
+                _lines.Add(hostKey, new Queue<BulkWorkItem>());
+                item.LeadsLineOf = hostKey;
+            }
+        }
+
+        return Park(item, wait, BulkWaitKind.Host) ? null : Cancelled(item);
+    }
+
+    /// <summary>Hands the lead of a host's line to the next request in it, which asks at once; the last closes the line.</summary>
+    private void PassLine(BulkWorkItem leader)
+    {
+        BulkWorkItem? next = null;
+        lock (_lines)
+        {
+            if (_lines.TryGetValue(leader.LeadsLineOf!, out var line))
+            {
+                if (line.TryDequeue(out next))
+                {
+                    next.LeadsLineOf = leader.LeadsLineOf;
+                }
+                else
+                {
+                    _lines.Remove(leader.LeadsLineOf!);
+                }
+            }
+
+            leader.LeadsLineOf = null;
+        }
+
+        if (next is not null)
+        {
+            OnDue(next);
+        }
     }
 
     /// <summary>
@@ -286,6 +347,20 @@ internal sealed partial class BulkRun : IDisposable
 
     private bool Park(BulkWorkItem item, TimeSpan delay, BulkWaitKind kind)
     {
+        CountWaiting(item, kind);
+        if (_waiting.TryEnqueue(item, delay))
+        {
+            Interlocked.Increment(ref _counters.Parked);
+            return true;
+        }
+
+        // The run was cancelled and the queue closed: the worker ends the request itself.
+        LeaveWaiting(item);
+        return false;
+    }
+
+    private void CountWaiting(BulkWorkItem item, BulkWaitKind kind)
+    {
         item.Waiting = kind;
         if (kind == BulkWaitKind.Retry)
         {
@@ -295,15 +370,6 @@ internal sealed partial class BulkRun : IDisposable
         {
             Interlocked.Increment(ref _counters.WaitingForHost);
         }
-
-        if (_waiting.TryEnqueue(item, delay))
-        {
-            return true;
-        }
-
-        // The run was cancelled and the queue closed: the worker ends the request itself.
-        LeaveWaiting(item);
-        return false;
     }
 
     private void OnDue(BulkWorkItem item)
@@ -333,11 +399,33 @@ internal sealed partial class BulkRun : IDisposable
         {
             OnDue(item);
         }
+
+        List<BulkWorkItem> queued = [];
+        lock (_lines)
+        {
+            _linesClosed = true;
+            foreach (var line in _lines.Values)
+            {
+                queued.AddRange(line);
+            }
+
+            _lines.Clear();
+        }
+
+        foreach (var item in queued)
+        {
+            OnDue(item);
+        }
     }
 
     private async ValueTask WriteAsync(BulkWorkItem? item, BulkResult result)
     {
         _counters.CountOutcome(result.Outcome);
+        if (item?.LeadsLineOf is not null)
+        {
+            PassLine(item);
+        }
+
         if (item is { Retrying: true })
         {
             Interlocked.Decrement(ref _counters.Retrying);

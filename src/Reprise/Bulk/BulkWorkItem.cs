@@ -50,6 +50,12 @@ internal sealed class BulkWorkItem
     /// <summary>Gets or sets whether the request was counted in <see cref="BulkCounters.Retrying"/>.</summary>
     public bool Retrying { get; set; }
 
+    /// <summary>
+    /// Gets or sets the host whose line this request leads: it alone asks the busy host again, for the requests
+    /// queued behind it. Null when it leads no line.
+    /// </summary>
+    public string? LeadsLineOf { get; set; }
+
     /// <summary>Gets or sets what the request waits for in the delay queue.</summary>
     public BulkWaitKind Waiting { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Reprise.Bulk;
+using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Tests.TestSupport;
 using static Reprise.Tests.Bulk.BulkTestSupport;
@@ -198,6 +199,80 @@ public class BulkEngineTests
         Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
         Assert.Equal([1, 1, 2], rest.Select(r => r.Attempts).Order());
         Assert.All(handler.Log.Where(s => s.Url.Contains("paused.test", StringComparison.Ordinal) && s.At > NewClock().GetUtcNow()), s => Assert.True(s.At >= NewClock().GetUtcNow().AddSeconds(10)));
+    }
+
+    [Fact]
+    public async Task RunAsync_HostAtItsConcurrencyLimit_IsAskedAgainByOneRequestNotByAll()
+    {
+        // The host allows two requests in flight and holds them; 48 more wait. Each step of the clock (longer than the
+        // host's hint, its round trip over its limit) lets one request ask again for the line behind it: 1 poll, not 48.
+        var time = NewClock();
+        var held = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<HttpResponseMessage>>();
+        var release = false;
+        var handler = new BulkTestHandler(time, (_, _, _, _) =>
+        {
+            if (Volatile.Read(ref release))
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+            }
+
+            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            held.Enqueue(pending);
+            return pending.Task;
+        });
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = 2, AdaptiveConcurrencyEnabled = false }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (8, 64)), registry, time);
+
+        var run = engine.RunAsync(Urls([.. Enumerable.Range(0, 50).Select(i => $"http://busy.test/{i}")])).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 48 } && engine.Counters.Parked == 1);
+        var before = engine.Counters.HostRefusals;
+        var parked = engine.Counters.Parked;
+        for (var i = 0; i < 20; i++)
+        {
+            // Advanced only once the leader is back in the delay queue, so each step finds it due.
+            time.AdvanceInline(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(() => Volatile.Read(ref engine.Counters.Parked) > parked + i);
+        }
+
+        Assert.Equal(20, engine.Counters.HostRefusals - before);
+        Assert.Equal(2, handler.Log.Count);
+
+        Volatile.Write(ref release, true);
+        while (held.TryDequeue(out var pending))
+        {
+            pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        }
+
+        for (var step = 0; !run.IsCompleted; step++)
+        {
+            Assert.True(step < 100_000, "The line never drained.");
+            time.AdvanceInline(TimeSpan.FromMilliseconds(10));
+            await Task.WhenAny(run, Task.Delay(1));
+        }
+
+        var results = await run;
+        Assert.Equal(50, results.Count);
+        Assert.All(results, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
+        Assert.Equal(0, engine.GetProgress().WaitingForHost);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileRequestsQueueForABusyHost_YieldsCancelledForEach()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = 2, AdaptiveConcurrencyEnabled = false }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (8, 64)), registry, time);
+        using var cancellation = new CancellationTokenSource();
+
+        var run = engine.RunAsync(Urls([.. Enumerable.Range(0, 30).Select(i => $"http://busy.test/{i}")]), cancellation.Token).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 28 });
+        await cancellation.CancelAsync();
+        var results = await run;
+
+        Assert.Equal(30, results.Count);
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
+        Assert.Equal(0, engine.GetProgress().WaitingForHost);
     }
 
     [Fact]
