@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
 using Reprise.Retry;
+using Reprise.Telemetry;
 using Reprise.Timing;
 
 namespace Reprise;
@@ -23,6 +25,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
     private readonly TimeProvider _timeProvider;
+    private readonly RepriseTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated here.</param>
@@ -30,11 +33,8 @@ public sealed class RepriseHandler : DelegatingHandler
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
+        : this(options, hosts, timeProvider, telemetry: null)
     {
-        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
-        _policy = new RetryPolicy(options, _timeProvider);
-        _options = options;
-        _hosts = hosts ?? new HostRegistry(_timeProvider);
     }
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
@@ -47,6 +47,16 @@ public sealed class RepriseHandler : DelegatingHandler
         : this(options, hosts, timeProvider)
     {
         InnerHandler = innerHandler;
+    }
+
+    internal RepriseHandler(RepriseOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
+    {
+        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _policy = new RetryPolicy(options, _timeProvider);
+        _options = options;
+        _hosts = hosts ?? new HostRegistry(_timeProvider);
+        _telemetry = telemetry ?? RepriseTelemetry.Create(options.Telemetry);
+        _telemetry.Observe(_hosts);
     }
 
     /// <summary>Gets the host registry this handler shares.</summary>
@@ -74,7 +84,7 @@ public sealed class RepriseHandler : DelegatingHandler
         }
         catch (OperationCanceledException ex)
         {
-            throw Cancelled(ex, cancellationToken, deadline, history, started);
+            throw Cancelled(ex, request, cancellationToken, deadline, history, started);
         }
 
         var host = _hosts.GetState(uri);
@@ -89,7 +99,7 @@ public sealed class RepriseHandler : DelegatingHandler
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, request, cancellationToken, deadline, history, started);
             }
 
             using (permit)
@@ -98,19 +108,22 @@ public sealed class RepriseHandler : DelegatingHandler
                 {
                     history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
                     history.Elapsed = _timeProvider.GetElapsedTime(started);
+                    _telemetry.RequestEnded(request, uri, history);
                     throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
                 }
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
+                using var activity = _telemetry.StartAttempt(request, uri, attempt);
                 var sent = _timeProvider.GetTimestamp();
-                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
+                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, deadline, history, attempt, hostWait, started, activity).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
                 var retryAfter = _policy.ReadRetryAfter(response);
                 permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
+                _telemetry.AttemptEnded(activity, request, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
                 var decision = _policy.Decide(
                     request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, _timeProvider.GetElapsedTime(started));
@@ -118,6 +131,7 @@ public sealed class RepriseHandler : DelegatingHandler
                 {
                     history.StopReason = decision.Stop;
                     history.Elapsed = _timeProvider.GetElapsedTime(started);
+                    _telemetry.RequestEnded(request, uri, history);
                     if (response is not null)
                     {
                         response.RequestMessage = request;
@@ -134,6 +148,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 record.Delay = decision.Delay;
                 record.DelaySource = decision.Source;
+                _telemetry.Retrying(request, uri, record, _options.RetryOn);
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
@@ -149,7 +164,7 @@ public sealed class RepriseHandler : DelegatingHandler
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, request, cancellationToken, deadline, history, started);
             }
         }
     }
@@ -173,7 +188,7 @@ public sealed class RepriseHandler : DelegatingHandler
     }
 
     private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
+        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started, Activity? activity)
     {
         var sent = _timeProvider.GetTimestamp();
         using var attemptTimeout = TimeoutScope.Start(deadline.Token, _options.AttemptTimeout, _timeProvider);
@@ -200,8 +215,10 @@ public sealed class RepriseHandler : DelegatingHandler
         {
             response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
-            history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
-            throw Cancelled(ex, callerToken, deadline, history, started);
+            var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
+            history.Add(record);
+            _telemetry.AttemptEnded(activity, request, request.RequestUri!, record, AttemptOutcome.Cancelled);
+            throw Cancelled(ex, request, callerToken, deadline, history, started);
         }
         catch (Exception ex)
         {
@@ -213,19 +230,21 @@ public sealed class RepriseHandler : DelegatingHandler
     private bool ShouldBuffer(HttpResponseMessage response)
         => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
 
-    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
+    private Exception Cancelled(OperationCanceledException exception, HttpRequestMessage request, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
     {
         history.Elapsed = _timeProvider.GetElapsedTime(started);
         if (callerToken.IsCancellationRequested)
         {
             // The caller's own cancellation is never retried and keeps the caller's token.
             history.StopReason = RetryStopReason.Cancelled;
+            _telemetry.RequestEnded(request, request.RequestUri!, history);
             return new TaskCanceledException(exception.Message, exception, callerToken);
         }
 
         if (deadline.TimedOut)
         {
             history.StopReason = RetryStopReason.DeadlineExceeded;
+            _telemetry.RequestEnded(request, request.RequestUri!, history);
             var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Attempts.Count} attempt(s).";
             return new TaskCanceledException(message, new TimeoutException(message, exception));
         }
