@@ -111,6 +111,21 @@ public class ConfigurationBindingTests
         Assert.Same(rule, options.ShouldRetry);
     }
 
+    [Fact]
+    public async Task DiWebApiSample_AppSettings_BindsAndValidates()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "samples", "DiWebApi", "appsettings.json")).Build();
+        var services = new ServiceCollection();
+        services.AddHttpClient("upstream").AddReprise(configuration.GetSection("Reprise:Clients:upstream"));
+        services.ConfigureHostRegistry("upstream", configuration.GetSection("Reprise:HostRegistries:upstream"));
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(TimeSpan.FromSeconds(20), provider.GetRequiredService<IOptionsMonitor<RepriseOptions>>().Get("upstream").Deadline);
+        Assert.Equal(32, provider.GetRequiredService<IOptionsMonitor<HostCoordinationOptions>>().Get("upstream").MaxConcurrency);
+    }
+
     [Theory]
     [InlineData("429,500-504", "429,500-504")]
     [InlineData(" 503 , 502 ", "502-503")]
@@ -122,6 +137,19 @@ public class ConfigurationBindingTests
         var set = (StatusCodeSet)converter.ConvertFromInvariantString(text)!;
 
         Assert.Equal(canonical, converter.ConvertToInvariantString(set));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Reprise.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Reprise.slnx not found above the test binaries.");
     }
 
     private static IConfigurationRoot Json(string json)
