@@ -34,6 +34,7 @@ public static class RepriseHttpClientBuilderExtensions
     /// <param name="builder">The client's builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="builder"/> has no client name (<c>ConfigureHttpClientDefaults</c>).</exception>
     public static IHttpClientBuilder AddReprise(this IHttpClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -46,12 +47,13 @@ public static class RepriseHttpClientBuilderExtensions
     /// <param name="configure">Sets the client's options.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="builder"/> has no client name (<c>ConfigureHttpClientDefaults</c>).</exception>
     public static IHttpClientBuilder AddReprise(this IHttpClientBuilder builder, Action<RepriseOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(builder.Name, configure);
         AddHandlerOnce(builder);
+        builder.Services.Configure(builder.Name, configure);
         return builder;
     }
 
@@ -63,12 +65,13 @@ public static class RepriseHttpClientBuilderExtensions
     /// <param name="configuration">The section holding the client's options.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="builder"/> has no client name (<c>ConfigureHttpClientDefaults</c>).</exception>
     public static IHttpClientBuilder AddReprise(this IHttpClientBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<RepriseOptions>(builder.Name).Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true);
         AddHandlerOnce(builder);
+        builder.Services.AddOptions<RepriseOptions>(builder.Name).Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true);
         return builder;
     }
 
@@ -98,8 +101,10 @@ public static class RepriseHttpClientBuilderExtensions
     private static void AddHandlerOnce(IHttpClientBuilder builder)
     {
         var services = builder.Services;
+        var name = builder.Name ?? throw new ArgumentException(
+            "AddReprise needs a named or typed client: its options and host registry go by the client's name. ConfigureHttpClientDefaults is not supported.",
+            nameof(builder));
         RepriseServiceCollectionExtensions.AddRepriseCore(services);
-        var name = builder.Name;
         if (services.Any(d => !d.IsKeyedService && d.ServiceType == typeof(RepriseClientMarker) && d.ImplementationInstance is RepriseClientMarker marker && marker.Name == name))
         {
             return;

@@ -60,9 +60,6 @@ public sealed class HostRegistry
 
     internal HostCoordinationOptions Options { get; }
 
-    /// <summary>Gets who hears state changes of this registry's hosts, or null.</summary>
-    internal IHostObserver? Observer => _context.Observer;
-
     /// <summary>Sets who hears state changes of this registry's hosts, unless someone already does.</summary>
     /// <returns>Whether <paramref name="observer"/> was attached.</returns>
     internal bool TryAttachObserver(IHostObserver observer)

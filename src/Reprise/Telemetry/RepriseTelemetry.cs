@@ -29,9 +29,6 @@ internal sealed class RepriseTelemetry : IHostObserver
     /// <summary>Gets the source of the per-attempt activities.</summary>
     public static ActivitySource ActivitySource { get; } = new(ActivitySourceName, typeof(RepriseTelemetry).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Gets telemetry that goes to the process-wide meter and nowhere else.</summary>
-    public static RepriseTelemetry Default { get; } = new(new RepriseTelemetryOptions(), RepriseMetrics.Shared, loggerFactory: null);
-
     public RepriseMetrics Metrics { get; }
 
     public ILogger Logger { get; }

@@ -128,6 +128,16 @@ public class AddRepriseTests
         Assert.Same(provider.GetRequiredService<HostRegistryProvider>().GetRegistry("api"), first.Hosts);
     }
 
+    [Fact]
+    public void AddReprise_ClientDefaults_ThrowsNamingWhatIsNeeded()
+    {
+        var services = new ServiceCollection();
+
+        var error = Assert.Throws<ArgumentException>(() => services.ConfigureHttpClientDefaults(b => b.AddReprise()));
+
+        Assert.StartsWith("AddReprise needs a named or typed client", error.Message, StringComparison.Ordinal);
+    }
+
     internal static RepriseHandler BuildReprise(IServiceProvider provider, string name)
     {
         var options = provider.GetRequiredService<IOptionsMonitor<Microsoft.Extensions.Http.HttpClientFactoryOptions>>().Get(name);
