@@ -83,7 +83,7 @@ public sealed class RepriseHandler : DelegatingHandler
             // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
             history.Elapsed = timeouts.Elapsed;
             request.Options.Set(RetryHistory.OptionsKey, history);
-            _telemetry.RequestEnded(request, uri, history);
+            _telemetry.RequestEnded(request.Method, uri, history);
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
-                using var activity = _telemetry.StartAttempt(request, uri, attempt);
+                using var activity = _telemetry.StartAttempt(request.Method, uri, attempt);
                 var sent = _timeProvider.GetTimestamp();
                 var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait, activity).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
@@ -137,7 +137,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
-                _telemetry.AttemptEnded(activity, request, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
+                _telemetry.AttemptEnded(activity, request.Method, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
                 var decision = _policy.Decide(
                     request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
@@ -160,7 +160,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 record.Delay = decision.Delay;
                 record.DelaySource = decision.Source;
-                _telemetry.Retrying(request, uri, record, _options.RetryOn);
+                _telemetry.Retrying(request.Method, uri, record, _options.RetryOn);
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
@@ -235,7 +235,7 @@ public sealed class RepriseHandler : DelegatingHandler
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
             var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
             history.Add(record);
-            _telemetry.AttemptEnded(activity, request, request.RequestUri!, record, AttemptOutcome.Cancelled);
+            _telemetry.AttemptEnded(activity, request.Method, request.RequestUri!, record, AttemptOutcome.Cancelled);
             throw Cancelled(ex, callerToken, timeouts, history);
         }
         catch (Exception ex)
