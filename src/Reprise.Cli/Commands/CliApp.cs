@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Reprise.Cli.Console;
+
+namespace Reprise.Cli.Commands;
+
+/// <summary>Builds the <c>reprise</c> command tree and runs one command line against a console.</summary>
+internal static class CliApp
+{
+    public static RootCommand CreateRootCommand(CliConsole console)
+    {
+        var root = new RootCommand("reprise: HTTP requests that succeed despite transient failures, one or a million, polite to every host.")
+        {
+            GetCommand.Create(console),
+            ServeCommand.Create(console),
+        };
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the command; a parse error is one line on stderr and exit code 2.</summary>
+    public static async Task<int> InvokeAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var root = CreateRootCommand(console);
+        var parseResult = root.Parse(args);
+        if (parseResult.Action is ParseErrorAction || (parseResult.Errors.Count > 0 && parseResult.Action is null))
+        {
+            var error = parseResult.Errors.Count > 0 ? parseResult.Errors[0].Message : "a command is required.";
+            console.WriteError($"{error} (see 'reprise {CommandPath(parseResult)}--help')");
+            return (int)ExitCode.UsageError;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true },
+            Error = console.Error,
+
+            // Ctrl-C is turned into the cancellation token by the caller (Program), so tests can cancel the same way.
+            ProcessTerminationTimeout = null,
+        };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.WriteError("interrupted.");
+            return (int)ExitCode.Interrupted;
+        }
+    }
+
+    private static string CommandPath(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult.Command;
+        return command is RootCommand ? string.Empty : $"{command.Name} ";
+    }
+}
