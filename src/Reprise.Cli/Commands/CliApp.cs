@@ -21,10 +21,14 @@ internal static class CliApp
     public static async Task<int> InvokeAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
         var root = CreateRootCommand(console);
-        var parseResult = root.Parse(args);
+        // No response files: '@file' is curl's syntax for -d, and must reach the option as written.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction || (parseResult.Errors.Count > 0 && parseResult.Action is null))
         {
-            var error = parseResult.Errors.Count > 0 ? parseResult.Errors[0].Message : "a command is required.";
+            // For 'reprise typo', "Required command was not provided" comes first; the unrecognized token says more.
+            var error = parseResult.UnmatchedTokens.Count > 0
+                ? $"Unrecognized command or argument '{parseResult.UnmatchedTokens[0]}'."
+                : parseResult.Errors.Count > 0 ? parseResult.Errors[0].Message : "a command is required.";
             console.WriteError($"{error} (see 'reprise {CommandPath(parseResult)}--help')");
             return (int)ExitCode.UsageError;
         }
