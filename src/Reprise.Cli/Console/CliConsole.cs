@@ -9,8 +9,9 @@ namespace Reprise.Cli.Console;
 /// </summary>
 internal sealed class CliConsole
 {
-    public CliConsole(Stream output, TextWriter error, Func<Stream> openInput, IAnsiConsole? terminal = null)
+    public CliConsole(Stream output, TextWriter error, Func<Stream> openInput, IAnsiConsole? terminal = null, bool outputIsTerminal = false)
     {
+        OutputIsTerminal = outputIsTerminal;
         Output = output;
         Error = error;
         OpenInput = openInput;
@@ -22,6 +23,9 @@ internal sealed class CliConsole
 
     /// <summary>Gets standard error as text: errors, <c>-v</c> lines, the plain progress and summary.</summary>
     public TextWriter Error { get; }
+
+    /// <summary>Gets whether stdout is a terminal: then data written there would tear a live display on stderr.</summary>
+    public bool OutputIsTerminal { get; }
 
     /// <summary>Gets the function that opens standard input (for <c>fetch -</c> and <c>-d @-</c>).</summary>
     public Func<Stream> OpenInput { get; }
@@ -45,7 +49,7 @@ internal sealed class CliConsole
             });
         }
 
-        return new CliConsole(System.Console.OpenStandardOutput(), error, System.Console.OpenStandardInput, terminal);
+        return new CliConsole(System.Console.OpenStandardOutput(), error, System.Console.OpenStandardInput, terminal, !System.Console.IsOutputRedirected);
     }
 
     /// <summary>Writes one error line, prefixed with the tool's name, on stderr.</summary>

@@ -17,6 +17,16 @@ internal static class DemoScenario
     public const string Outage = "outage";
     public const string Slow = "slow";
 
+    /// <summary>Gets what each host does, for the demo's introduction.</summary>
+    public static IReadOnlyList<(string Host, string What)> Descriptions { get; } =
+    [
+        (Healthy, "answers at once; /missing/* is 404 (final, never retried)"),
+        (Flaky, "30% of items fail once with 503, then succeed"),
+        (RateLimited, "150 requests/s, burst 30; beyond that 429 with Retry-After"),
+        (Outage, "503 with Retry-After: 2 for its first 3 seconds"),
+        (Slow, "every answer takes 100-600 ms"),
+    ];
+
     public static ChaosOptions CreateOptions() => new()
     {
         Hosts =
@@ -35,8 +45,8 @@ internal static class DemoScenario
                 Name = Flaky,
                 Routes =
                 {
-                    // 30% of the items fail their first two calls with 503, the same ones in every run.
-                    new ChaosRouteOptions { Path = "/items", FailingKeyFraction = 0.3, FailingKeyAttempts = 2, FailureStatus = 503, BodySize = 1024, Seed = 7 },
+                    // 30% of the items fail their first call with 503, the same ones in every run.
+                    new ChaosRouteOptions { Path = "/items", FailingKeyFraction = 0.3, FailingKeyAttempts = 1, FailureStatus = 503, BodySize = 1024, Seed = 7 },
                 },
             },
             new ChaosHostOptions

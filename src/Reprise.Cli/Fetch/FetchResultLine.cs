@@ -13,9 +13,6 @@ internal sealed class FetchResultLine
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Id { get; init; }
 
-    /// <summary>Gets the 1-based line of the input file.</summary>
-    public long Line { get; init; }
-
     public bool Ok { get; init; }
 
     /// <summary>Gets how the request ended: succeeded, failed, invalid_input.</summary>

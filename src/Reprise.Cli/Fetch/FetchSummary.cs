@@ -5,6 +5,12 @@ internal sealed class FetchSummary
 {
     private readonly Dictionary<string, HostRow> _hosts = new(StringComparer.Ordinal);
     private readonly SortedDictionary<int, long> _statuses = [];
+    private readonly IReadOnlyDictionary<string, string>? _hostNames;
+
+    public FetchSummary(IReadOnlyDictionary<string, string>? hostNames = null)
+    {
+        _hostNames = hostNames;
+    }
 
     public long Total { get; private set; }
 
@@ -81,10 +87,16 @@ internal sealed class FetchSummary
         }
     }
 
-    private static string HostOf(string url)
-        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.GetLeftPart(UriPartial.Authority)
-            : "(invalid)";
+    private string HostOf(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "(invalid)";
+        }
+
+        var host = uri.GetLeftPart(UriPartial.Authority);
+        return _hostNames?.GetValueOrDefault(host) is { } name ? $"{name} ({host})" : host;
+    }
 
     /// <summary>The counts of one host (scheme, host and port).</summary>
     internal sealed class HostRow(string host)

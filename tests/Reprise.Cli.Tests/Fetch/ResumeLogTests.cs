@@ -5,8 +5,8 @@ namespace Reprise.Cli.Tests.Fetch;
 
 public class ResumeLogTests
 {
-    private const string LineA = """{"url":"http://h/a","line":1,"ok":true,"outcome":"succeeded","status":200,"attempts":1,"elapsed_ms":3,"bytes":10,"error":null,"body_path":null}""";
-    private const string LineB = """{"url":"http://h/b","line":2,"ok":false,"outcome":"failed","status":404,"attempts":1,"elapsed_ms":3,"bytes":0,"error":"404","body_path":null}""";
+    private const string LineA = """{"url":"http://h/a","ok":true,"outcome":"succeeded","status":200,"attempts":1,"elapsed_ms":3,"bytes":10,"error":null,"body_path":null}""";
+    private const string LineB = """{"url":"http://h/b","ok":false,"outcome":"failed","status":404,"attempts":1,"elapsed_ms":3,"bytes":0,"error":"404","body_path":null}""";
 
     [Fact]
     public void Load_MissingFile_IsEmpty()
