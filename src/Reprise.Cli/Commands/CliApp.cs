@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Reprise.Cli.Console;
 
@@ -7,10 +8,13 @@ namespace Reprise.Cli.Commands;
 /// <summary>Builds the <c>reprise</c> command tree and runs one command line against a console.</summary>
 internal static class CliApp
 {
-    public static RootCommand CreateRootCommand(CliConsole console)
+    public static Command CreateRootCommand(CliConsole console)
     {
-        var root = new RootCommand("reprise: HTTP requests that succeed despite transient failures, one or a million, polite to every host.")
+        // A plain command named 'reprise' rather than RootCommand, whose name is the executable's (Reprise.Cli).
+        var root = new Command("reprise", "HTTP requests that succeed despite transient failures, one or a million, polite to every host.")
         {
+            new HelpOption(),
+            new VersionOption(),
             GetCommand.Create(console),
             ServeCommand.Create(console),
         };
@@ -55,6 +59,6 @@ internal static class CliApp
     private static string CommandPath(ParseResult parseResult)
     {
         var command = parseResult.CommandResult.Command;
-        return command is RootCommand ? string.Empty : $"{command.Name} ";
+        return command.Parents.Any() ? $"{command.Name} " : string.Empty;
     }
 }

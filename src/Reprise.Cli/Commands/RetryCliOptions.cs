@@ -23,7 +23,7 @@ internal sealed class RetryCliOptions
 
         RetryOn = new Option<StatusCodeSet>("--retry-on")
         {
-            Description = $"Statuses that are retried, such as 429,500-504 (default {Defaults.RetryOn}); every other status is final.",
+            Description = "Statuses that are retried, such as 429,500-504; every other status is final.",
             DefaultValueFactory = static _ => Defaults.RetryOn,
             CustomParser = static result => ParseStatusSet(result),
             HelpName = "statuses",
@@ -46,9 +46,9 @@ internal sealed class RetryCliOptions
 
     public Option<StatusCodeSet> RetryOn { get; }
 
-    public Option<TimeSpan> AttemptTimeout { get; }
+    public Option<TimeSpan?> AttemptTimeout { get; }
 
-    public Option<TimeSpan> Deadline { get; }
+    public Option<TimeSpan?> Deadline { get; }
 
     public Option<IReadOnlyList<KeyValuePair<string, string>>> Headers { get; }
 
@@ -71,12 +71,15 @@ internal sealed class RetryCliOptions
         },
     };
 
-    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, bool allowZero = false)
+    /// <summary>
+    /// A duration option (<see cref="DurationParser"/>). Null when not given: the default is stated in the description
+    /// rather than shown by the help as a raw <see cref="TimeSpan"/>.
+    /// </summary>
+    public static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan defaultValue, bool allowZero = false)
     {
-        var option = new Option<TimeSpan>(name)
+        var option = new Option<TimeSpan?>(name)
         {
-            Description = $"{description}: 1.5, 500ms, 2s, 1m or {DurationParser.Infinite} (default {DurationParser.Format(defaultValue)}).",
-            DefaultValueFactory = _ => defaultValue,
+            Description = $"{description}: 1.5, 500ms, 2s, 1m or {DurationParser.Infinite} [default: {DurationParser.Format(defaultValue)}]",
             HelpName = "duration",
             CustomParser = result =>
             {
@@ -112,8 +115,8 @@ internal sealed class RetryCliOptions
     {
         MaxAttempts = parseResult.GetValue(MaxAttempts),
         RetryOn = parseResult.GetValue(RetryOn) ?? Defaults.RetryOn,
-        AttemptTimeout = parseResult.GetValue(AttemptTimeout),
-        Deadline = parseResult.GetValue(Deadline),
+        AttemptTimeout = parseResult.GetValue(AttemptTimeout) ?? Defaults.AttemptTimeout,
+        Deadline = parseResult.GetValue(Deadline) ?? Defaults.Deadline,
     };
 
     private static StatusCodeSet ParseStatusSet(ArgumentResult result)

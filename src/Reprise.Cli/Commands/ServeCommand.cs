@@ -14,7 +14,7 @@ internal static class ServeCommand
             Description = "A chaos server JSON file (docs/chaos.md); without it, the demo's five hosts.",
             HelpName = "chaos.json",
         };
-        var port = RetryCliOptions.IntOption("--port", "Port of the first host; host i listens on port + i (default 0: free ports).", 0, 0, 65535);
+        var port = RetryCliOptions.IntOption("--port", "Port of the first host; host i listens on port + i (0: free ports).", 0, 0, 65535);
 
         var command = new Command("serve", "Run the chaos server on 127.0.0.1 until Ctrl-C, printing each host's address on stdout.")
         {
