@@ -63,18 +63,30 @@ public sealed class RepriseHandler : DelegatingHandler
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no RequestUri and the HttpClient has no BaseAddress.");
 
         var history = new RetryHistory();
-        request.Options.Set(RetryHistory.OptionsKey, history);
-        var started = _timeProvider.GetTimestamp();
-        using var deadline = TimeoutScope.Start(cancellationToken, _options.Deadline, _timeProvider);
+        using var timeouts = new RequestTimeouts(cancellationToken, _options.Deadline, _options.AttemptTimeout, _timeProvider);
+        try
+        {
+            return await SendWithRetriesAsync(request, uri, history, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
+            history.Elapsed = timeouts.Elapsed;
+            request.Options.Set(RetryHistory.OptionsKey, history);
+        }
+    }
 
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        HttpRequestMessage request, Uri uri, RetryHistory history, RequestTimeouts timeouts, CancellationToken cancellationToken)
+    {
         RequestBody body;
         try
         {
-            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, deadline.Token).ConfigureAwait(false);
+            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
-            throw Cancelled(ex, cancellationToken, deadline, history, started);
+            throw Cancelled(ex, cancellationToken, timeouts, history);
         }
 
         var host = _hosts.GetState(uri);
@@ -85,11 +97,11 @@ public sealed class RepriseHandler : DelegatingHandler
             HostPermit permit;
             try
             {
-                permit = await host.AcquireAsync(isRetry: attempt > 1, deadline.Token).ConfigureAwait(false);
+                permit = await host.AcquireAsync(isRetry: attempt > 1, timeouts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, cancellationToken, timeouts, history);
             }
 
             using (permit)
@@ -97,27 +109,27 @@ public sealed class RepriseHandler : DelegatingHandler
                 if (!permit.IsAcquired)
                 {
                     history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                    history.Elapsed = _timeProvider.GetElapsedTime(started);
                     throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
                 }
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
                 var sent = _timeProvider.GetTimestamp();
-                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
+                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
-                var retryAfter = _policy.ReadRetryAfter(response);
+
+                // Only a response that may be retried or that throttles has a Retry-After worth reading.
+                var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
                 permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
 
                 var decision = _policy.Decide(
-                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, _timeProvider.GetElapsedTime(started));
+                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
                 if (!decision.ShouldRetry)
                 {
                     history.StopReason = decision.Stop;
-                    history.Elapsed = _timeProvider.GetElapsedTime(started);
                     if (response is not null)
                     {
                         response.RequestMessage = request;
@@ -137,7 +149,7 @@ public sealed class RepriseHandler : DelegatingHandler
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
-                    await DiscardAsync(response, deadline.Token).ConfigureAwait(false);
+                    await DiscardAsync(response, timeouts.Token).ConfigureAwait(false);
                 }
 
                 clone.Dispose();
@@ -145,11 +157,11 @@ public sealed class RepriseHandler : DelegatingHandler
 
             try
             {
-                await Task.Delay(previousDelay, _timeProvider, deadline.Token).ConfigureAwait(false);
+                await Task.Delay(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, cancellationToken, timeouts, history);
             }
         }
     }
@@ -173,24 +185,24 @@ public sealed class RepriseHandler : DelegatingHandler
     }
 
     private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
+        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history, int attempt, TimeSpan hostWait)
     {
         var sent = _timeProvider.GetTimestamp();
-        using var attemptTimeout = TimeoutScope.Start(deadline.Token, _options.AttemptTimeout, _timeProvider);
+        timeouts.BeginAttempt();
         HttpResponseMessage? response = null;
         try
         {
-            response = await base.SendAsync(clone, attemptTimeout.Token).ConfigureAwait(false);
+            response = await base.SendAsync(clone, timeouts.Token).ConfigureAwait(false);
             var verdict = _policy.Classify(request, attempt, response, null);
             if (!verdict.Retryable && ShouldBuffer(response))
             {
                 // A final response: read its body now, inside the attempt, so a body cut short is retried.
-                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, attemptTimeout.Token).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
             }
 
             return (response, null, verdict);
         }
-        catch (OperationCanceledException ex) when (attemptTimeout.TimedOut && !deadline.Token.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (timeouts.AttemptTimedOut)
         {
             response?.Dispose();
             var error = new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex);
@@ -201,21 +213,24 @@ public sealed class RepriseHandler : DelegatingHandler
             response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
             history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
-            throw Cancelled(ex, callerToken, deadline, history, started);
+            throw Cancelled(ex, callerToken, timeouts, history);
         }
         catch (Exception ex)
         {
             response?.Dispose();
             return (null, ex, _policy.Classify(request, attempt, null, ex));
         }
+        finally
+        {
+            timeouts.EndAttempt();
+        }
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)
         => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
 
-    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
+    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
     {
-        history.Elapsed = _timeProvider.GetElapsedTime(started);
         if (callerToken.IsCancellationRequested)
         {
             // The caller's own cancellation is never retried and keeps the caller's token.
@@ -223,7 +238,7 @@ public sealed class RepriseHandler : DelegatingHandler
             return new TaskCanceledException(exception.Message, exception, callerToken);
         }
 
-        if (deadline.TimedOut)
+        if (timeouts.DeadlineExceeded)
         {
             history.StopReason = RetryStopReason.DeadlineExceeded;
             var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Attempts.Count} attempt(s).";
