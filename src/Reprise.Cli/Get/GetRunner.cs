@@ -14,14 +14,11 @@ internal sealed class GetRunner
     private const string DefaultDataContentType = "application/x-www-form-urlencoded";
 
     private readonly CliConsole _console;
-    private readonly HttpMessageHandler? _transport;
 
     /// <param name="console">Where the body and the messages go.</param>
-    /// <param name="transport">The handler that sends each attempt; a new <see cref="SocketsHttpHandler"/> when null.</param>
-    public GetRunner(CliConsole console, HttpMessageHandler? transport = null)
+    public GetRunner(CliConsole console)
     {
         _console = console;
-        _transport = transport;
     }
 
     public async Task<ExitCode> RunAsync(GetSettings settings, CancellationToken cancellationToken)
@@ -39,8 +36,8 @@ internal sealed class GetRunner
             WriteRequest(request, settings);
         }
 
-        var transport = _transport ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false };
-        using var handler = new RepriseHandler(transport, settings.Retry);
+        // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
+        using var handler = new RepriseHandler(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Retry);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -75,13 +72,6 @@ internal sealed class GetRunner
             WriteHistoryIfVerbose(request, settings);
             _console.WriteError(OneLine(ex));
             return ExitCode.SomeFailed;
-        }
-        finally
-        {
-            if (_transport is null)
-            {
-                transport.Dispose();
-            }
         }
     }
 
