@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
 using Reprise.Retry;
+using Reprise.Telemetry;
 using Reprise.Timing;
 
 namespace Reprise;
@@ -23,6 +25,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
     private readonly TimeProvider _timeProvider;
+    private readonly RepriseTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated here.</param>
@@ -30,11 +33,8 @@ public sealed class RepriseHandler : DelegatingHandler
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
+        : this(options, hosts, timeProvider, telemetry: null)
     {
-        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
-        _policy = new RetryPolicy(options, _timeProvider);
-        _options = options;
-        _hosts = hosts ?? new HostRegistry(_timeProvider);
     }
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
@@ -47,6 +47,16 @@ public sealed class RepriseHandler : DelegatingHandler
         : this(options, hosts, timeProvider)
     {
         InnerHandler = innerHandler;
+    }
+
+    internal RepriseHandler(RepriseOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
+    {
+        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _policy = new RetryPolicy(options, _timeProvider);
+        _options = options;
+        _hosts = hosts ?? new HostRegistry(_timeProvider);
+        _telemetry = telemetry ?? RepriseTelemetry.Create(options.Telemetry);
+        _telemetry.Observe(_hosts);
     }
 
     /// <summary>Gets the host registry this handler shares.</summary>
@@ -73,6 +83,7 @@ public sealed class RepriseHandler : DelegatingHandler
             // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
             history.Elapsed = timeouts.Elapsed;
             request.Options.Set(RetryHistory.OptionsKey, history);
+            _telemetry.RequestEnded(request, uri, history);
         }
     }
 
@@ -114,8 +125,9 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
+                using var activity = _telemetry.StartAttempt(request, uri, attempt);
                 var sent = _timeProvider.GetTimestamp();
-                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait).ConfigureAwait(false);
+                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait, activity).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
 
                 // Only a response that may be retried or that throttles has a Retry-After worth reading.
@@ -124,6 +136,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
+                _telemetry.AttemptEnded(activity, request, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
                 var decision = _policy.Decide(
                     request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
@@ -146,6 +159,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 record.Delay = decision.Delay;
                 record.DelaySource = decision.Source;
+                _telemetry.Retrying(request, uri, record, _options.RetryOn);
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
@@ -185,7 +199,7 @@ public sealed class RepriseHandler : DelegatingHandler
     }
 
     private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history, int attempt, TimeSpan hostWait)
+        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history, int attempt, TimeSpan hostWait, Activity? activity)
     {
         var sent = _timeProvider.GetTimestamp();
         timeouts.BeginAttempt();
@@ -212,7 +226,9 @@ public sealed class RepriseHandler : DelegatingHandler
         {
             response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
-            history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
+            var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
+            history.Add(record);
+            _telemetry.AttemptEnded(activity, request, request.RequestUri!, record, AttemptOutcome.Cancelled);
             throw Cancelled(ex, callerToken, timeouts, history);
         }
         catch (Exception ex)
