@@ -16,6 +16,7 @@ internal static class CliApp
             new HelpOption(),
             new VersionOption(),
             GetCommand.Create(console),
+            FetchCommand.Create(console),
             ServeCommand.Create(console),
         };
         return root;
