@@ -18,6 +18,7 @@ internal static class CliApp
             GetCommand.Create(console),
             FetchCommand.Create(console),
             ServeCommand.Create(console),
+            DemoCommand.Create(console),
         };
         return root;
     }
