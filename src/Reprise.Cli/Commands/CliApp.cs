@@ -46,6 +46,9 @@ internal static class CliApp
 
             // Ctrl-C is turned into the cancellation token by the caller (Program), so tests can cancel the same way.
             ProcessTerminationTimeout = null,
+
+            // Errors are one line, never a stack trace: the catch below reports what escapes a command.
+            EnableDefaultExceptionHandler = false,
         };
         try
         {
@@ -55,6 +58,12 @@ internal static class CliApp
         {
             console.WriteError("interrupted.");
             return (int)ExitCode.Interrupted;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failure no command expected: still one line, with the type so that it can be looked into.
+            console.WriteError($"unexpected error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            return (int)ExitCode.SomeFailed;
         }
     }
 

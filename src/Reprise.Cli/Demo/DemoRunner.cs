@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Reprise.Chaos;
 using Reprise.Cli.Console;
 using Reprise.Cli.Fetch;
@@ -46,17 +45,9 @@ internal sealed class DemoRunner
         }
     }
 
-    private static async IAsyncEnumerable<FetchInputLine> LinesAsync(ChaosServer server, int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        long line = 0;
-        foreach (var url in DemoScenario.CreateUrls(server, count))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new FetchInputLine(++line, url, null);
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    // The engine stops reading when the run is cancelled; the lines need no token of their own.
+    private static IAsyncEnumerable<FetchInputLine> LinesAsync(ChaosServer server, int count)
+        => DemoScenario.CreateUrls(server, count).Select(static (url, i) => new FetchInputLine(i + 1, url, null)).ToAsyncEnumerable();
 
     private void WriteIntro(ChaosServer server, int urlCount)
     {

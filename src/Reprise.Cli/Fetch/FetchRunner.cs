@@ -174,6 +174,10 @@ internal sealed class FetchRunner
                 summary.Add(line);
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while reading the input: the engine has yielded every result it had; that is an interruption.
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The input failed (the engine finished what it had read), or the results file could not be written.

@@ -24,4 +24,25 @@ public class DemoCommandTests
         Assert.Contains($"results: {results}", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("0 came before a Retry-After given for their URL had passed", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Demo_Interrupted_ShowsTheSummaryAndExitsInterrupted()
+    {
+        using var temp = new TempDirectory();
+        var results = temp.File("demo.jsonl");
+        using var interrupt = new CancellationTokenSource();
+
+        var run = CliRun.RunAsync(["demo", "--out", results], cancellationToken: interrupt.Token);
+        await Poll.UntilAsync(() => ResultsFile.CountLines(results) >= 100, "a hundred results are written");
+        await interrupt.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(ExitCode.Interrupted, result.ExitCode);
+        var written = ResultsFile.Read(results);
+        Assert.InRange(written.Count, 100, DemoCommandDefaultUrls - 1);
+        Assert.Contains("interrupted (run again with --resume)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"results: {results}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private const int DemoCommandDefaultUrls = Reprise.Cli.Commands.DemoCommand.DefaultUrls;
 }

@@ -134,6 +134,24 @@ public class FetchCommandTests(FetchServerFixture fixture) : IClassFixture<Fetch
     }
 
     [Fact]
+    public async Task Fetch_CancelledWhileWaitingForInput_KeepsFinishedLinesAndExitsInterrupted()
+    {
+        // stdin gives three URLs and then nothing more, like a producer that stalls; Ctrl-C comes meanwhile.
+        var urls = Enumerable.Range(0, 3).Select(i => fixture.Url($"/stalled/{i}")).ToList();
+        var output = new WatchedStream();
+        using var interrupt = new CancellationTokenSource();
+
+        var run = CliRun.RunAsync(["fetch", "-"], cancellationToken: interrupt.Token, output: output, input: () => new EndlessInput(string.Join('\n', urls) + "\n"));
+        await output.WaitForAsync(static text => text.Count(static c => c == '\n') == 3);
+        await interrupt.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(ExitCode.Interrupted, result.ExitCode);
+        Assert.Equal(urls.Order(), ResultsFile.Parse(output.Text).Select(static l => l.Url()).Order());
+        Assert.StartsWith("3 URL(s) in ", result.StderrLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fetch_ResumeWithoutOut_IsAUsageError()
     {
         var result = await CliRun.RunAsync(["fetch", "-", "--resume"], "http://127.0.0.1:1/\n");

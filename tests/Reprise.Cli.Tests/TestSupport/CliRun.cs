@@ -7,11 +7,11 @@ namespace Reprise.Cli.Tests.TestSupport;
 /// <summary>Runs one <c>reprise</c> command line in-process against captured streams.</summary>
 internal static class CliRun
 {
-    public static async Task<CliResult> RunAsync(string[] args, string? stdin = null, CancellationToken cancellationToken = default, Stream? output = null)
+    public static async Task<CliResult> RunAsync(string[] args, string? stdin = null, CancellationToken cancellationToken = default, Stream? output = null, Func<Stream>? input = null)
     {
         var stdout = output ?? new MemoryStream();
         var stderr = new StringWriter();
-        var console = new CliConsole(stdout, stderr, () => new MemoryStream(Encoding.UTF8.GetBytes(stdin ?? string.Empty)));
+        var console = new CliConsole(stdout, stderr, input ?? (() => new MemoryStream(Encoding.UTF8.GetBytes(stdin ?? string.Empty))));
         var code = await CliApp.InvokeAsync(args, console, cancellationToken);
         var bytes = stdout is MemoryStream memory ? memory.ToArray() : [];
         return new CliResult((ExitCode)code, bytes, stderr.ToString());
