@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Reprise.Chaos;
+using Reprise.Chaos.Configuration;
 using Reprise.Cli.Tests.TestSupport;
 
 namespace Reprise.Cli.Tests.Fetch;
@@ -149,6 +151,22 @@ public class FetchCommandTests(FetchServerFixture fixture) : IClassFixture<Fetch
         Assert.Equal(ExitCode.Interrupted, result.ExitCode);
         Assert.Equal(urls.Order(), ResultsFile.Parse(output.Text).Select(static l => l.Url()).Order());
         Assert.StartsWith("3 URL(s) in ", result.StderrLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_PerHost_BoundsTheRequestsInFlightToOneHost()
+    {
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions
+        {
+            Routes = { new ChaosRouteOptions { LatencyMs = 10 } },
+        });
+        var stdin = string.Join('\n', Enumerable.Range(0, 30).Select(i => server.GetUri($"/{i}").AbsoluteUri));
+
+        var result = await CliRun.RunAsync(["fetch", "-", "--concurrency", "16", "--per-host", "2"], stdin);
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        Assert.Equal(30, ResultsFile.Parse(result.StdoutText).Count);
+        Assert.InRange(server.Stats.MaxInFlight, 1, 2);
     }
 
     [Fact]
