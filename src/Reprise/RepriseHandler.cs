@@ -109,7 +109,8 @@ public sealed class RepriseHandler : DelegatingHandler
             HostPermit permit;
             try
             {
-                permit = await host.AcquireAsync(isRetry: attempt > 1, timeouts.Token).ConfigureAwait(false);
+                var maxWait = _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - timeouts.Elapsed;
+                permit = await host.AcquireAsync(isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {

@@ -334,7 +334,7 @@ internal sealed partial class BulkRun : IDisposable
 
     /// <summary>
     /// Whether a refusal ends the request: only an open circuit or an exhausted retry budget, and only when the host
-    /// options say fail fast (as <see cref="HostState.AcquireAsync"/> decides for the handler). A pause, a limit, or a
+    /// options say fail fast (as <see cref="HostState.AcquireAsync(bool, CancellationToken)"/> decides for the handler). A pause, a limit, or a
     /// circuit or budget the options say to wait for, parks the request instead.
     /// </summary>
     private RetryStopReason FailFastReason(HostPermit permit)

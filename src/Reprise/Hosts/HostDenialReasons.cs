@@ -8,4 +8,5 @@ internal static class HostDenialReasons
     public const string HostPaused = "host paused";
     public const string ConcurrencyLimit = "concurrency limit";
     public const string RateLimit = "rate limit";
+    public const string Deadline = "deadline";
 }

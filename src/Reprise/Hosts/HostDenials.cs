@@ -9,6 +9,7 @@ internal static class HostDenials
     {
         HostDenialReasons.RetryBudgetExhausted => RetryStopReason.RetryBudgetExhausted,
         HostDenialReasons.CircuitOpen => RetryStopReason.CircuitOpen,
+        HostDenialReasons.Deadline => RetryStopReason.DeadlineExceeded,
         _ => RetryStopReason.NonRetryableError,
     };
 }

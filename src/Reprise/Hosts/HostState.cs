@@ -149,6 +149,13 @@ internal sealed class HostState
     /// <param name="isRetry">Whether the attempt is a retry (only retries are throttled).</param>
     /// <param name="cancellationToken">The caller's cancellation, which carries its deadline.</param>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, CancellationToken cancellationToken)
+        => AcquireAsync(isRetry, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// Waits until an attempt may be sent, but starts no known wait (a pause, an open circuit) that would last longer
+    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReasons.Deadline"/>.
+    /// </summary>
+    public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var check = default(RetryCheck);
@@ -165,7 +172,7 @@ internal sealed class HostState
 
         return permit is not null
             ? ValueTask.FromResult(permit)
-            : AcquireSlowAsync(isRetry, check, gate, wait, changed, cancellationToken);
+            : AcquireSlowAsync(isRetry, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
     }
 
     /// <summary>Takes in what one attempt told us about the host.</summary>
@@ -231,6 +238,7 @@ internal sealed class HostState
                     paused: retryAfter is not null && _options.PauseEnabled);
             }
 
+
             if (signal == HostSignal.Accepted)
             {
                 wake ??= TakeChangedLocked();
@@ -272,10 +280,10 @@ internal sealed class HostState
         }
     }
 
-    private async ValueTask<HostPermit> AcquireSlowAsync(bool isRetry, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, CancellationToken cancellationToken)
+    private async ValueTask<HostPermit> AcquireSlowAsync(
+        bool isRetry, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
-        var spreadAfterProbe = TimeSpan.Zero;
         Interlocked.Increment(ref _waiting);
         try
         {
@@ -283,6 +291,11 @@ internal sealed class HostState
             {
                 switch (gate)
                 {
+                    case Gate.Paused when _context.Now + wait > giveUpAt:
+                    case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
+                        // No wait is started that would end past the caller's deadline.
+                        return HostPermit.Refuse(HostDenialReasons.Deadline, wait);
+
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pauseLength), time, cancellationToken).ConfigureAwait(false);
                         break;
@@ -304,8 +317,9 @@ internal sealed class HostState
 
                         await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
 
-                        // When the probe closes the circuit everyone who waited for it is released spread out too.
-                        spreadAfterProbe = PauseSpread(_openInterval);
+                        // When the probe closes the circuit everyone who waited for it is released spread out too,
+                        // before the re-check below could grant them all at once.
+                        await Task.Delay(PauseSpread(_openInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.RetryThrottled:
@@ -319,13 +333,6 @@ internal sealed class HostState
                         break;
 
                     default:
-                        if (spreadAfterProbe > TimeSpan.Zero)
-                        {
-                            await Task.Delay(spreadAfterProbe, time, cancellationToken).ConfigureAwait(false);
-                            spreadAfterProbe = TimeSpan.Zero;
-                            break;
-                        }
-
                         var permit = await WaitForLimitsAsync(check, cancellationToken).ConfigureAwait(false);
                         if (permit is not null)
                         {
