@@ -6,6 +6,7 @@ internal static class RepriseDefaults
     public const int MaxAttempts = 4;
     public const int MaxAttemptsLimit = 100;
     public const long MaxReplayableBodySize = 1024 * 1024;
+    public const long MaxBufferedResponseSize = 1024 * 1024;
 
     // The largest response body drained (read and dropped) before a retry so its connection can be reused.
     public const long DrainLimit = 64 * 1024;

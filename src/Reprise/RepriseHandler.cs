@@ -104,10 +104,8 @@ public sealed class RepriseHandler : DelegatingHandler
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
                 var sent = _timeProvider.GetTimestamp();
-                var (response, error) = await SendAttemptAsync(clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
+                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
-
-                var verdict = _policy.Classify(request, attempt, response, error);
                 var retryAfter = _policy.ReadRetryAfter(response);
                 permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
 
@@ -174,30 +172,46 @@ public sealed class RepriseHandler : DelegatingHandler
         response.Dispose();
     }
 
-    private async ValueTask<(HttpResponseMessage? Response, Exception? Error)> SendAttemptAsync(
-        HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
+    private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
+        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
     {
         var sent = _timeProvider.GetTimestamp();
         using var attemptTimeout = TimeoutScope.Start(deadline.Token, _options.AttemptTimeout, _timeProvider);
+        HttpResponseMessage? response = null;
         try
         {
-            return (await base.SendAsync(clone, attemptTimeout.Token).ConfigureAwait(false), null);
+            response = await base.SendAsync(clone, attemptTimeout.Token).ConfigureAwait(false);
+            var verdict = _policy.Classify(request, attempt, response, null);
+            if (!verdict.Retryable && ShouldBuffer(response))
+            {
+                // A final response: read its body now, inside the attempt, so a body cut short is retried.
+                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, attemptTimeout.Token).ConfigureAwait(false);
+            }
+
+            return (response, null, verdict);
         }
         catch (OperationCanceledException ex) when (attemptTimeout.TimedOut && !deadline.Token.IsCancellationRequested)
         {
-            return (null, new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex));
+            response?.Dispose();
+            var error = new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex);
+            return (null, error, _policy.Classify(request, attempt, null, error));
         }
         catch (OperationCanceledException ex)
         {
+            response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
             history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
             throw Cancelled(ex, callerToken, deadline, history, started);
         }
         catch (Exception ex)
         {
-            return (null, ex);
+            response?.Dispose();
+            return (null, ex, _policy.Classify(request, attempt, null, ex));
         }
     }
+
+    private bool ShouldBuffer(HttpResponseMessage response)
+        => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
 
     private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
     {

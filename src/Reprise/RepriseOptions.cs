@@ -70,6 +70,16 @@ public sealed class RepriseOptions
     public long MaxReplayableBodySize { get; set; } = RepriseDefaults.MaxReplayableBodySize;
 
     /// <summary>
+    /// Gets or sets the largest response body read inside the attempt, when the response declares its length and
+    /// its status is final. Reading it there makes a body cut short a transport failure that is retried, instead of
+    /// an error the caller meets later while reading. Larger bodies, and bodies of unknown length, stream to the
+    /// caller untouched. Zero turns buffering off.
+    /// </summary>
+    /// <value>The default value is 1 MiB. Allowed: 0 to 2 GiB.</value>
+    [Range(0L, int.MaxValue)]
+    public long MaxBufferedResponseSize { get; set; } = RepriseDefaults.MaxBufferedResponseSize;
+
+    /// <summary>
     /// Gets or sets whether POST and PATCH requests are retried like idempotent ones. Without it they are retried
     /// only when they carry an <c>Idempotency-Key</c> header or the failure proves they never left the machine
     /// (connection refused, DNS failure).

@@ -55,6 +55,11 @@ public sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
             failures.Add($"{nameof(RepriseOptions.MaxReplayableBodySize)} must be between 0 and {int.MaxValue} bytes; it is {options.MaxReplayableBodySize}.");
         }
 
+        if (options.MaxBufferedResponseSize is < 0 or > int.MaxValue)
+        {
+            failures.Add($"{nameof(RepriseOptions.MaxBufferedResponseSize)} must be between 0 and {int.MaxValue} bytes; it is {options.MaxBufferedResponseSize}.");
+        }
+
         if (!Enum.IsDefined(options.BackoffType))
         {
             failures.Add($"{nameof(RepriseOptions.BackoffType)} must be one of {string.Join(", ", Enum.GetNames<BackoffType>())}; it is {options.BackoffType}.");

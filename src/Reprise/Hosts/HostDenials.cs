@@ -2,16 +2,13 @@ using Reprise.Retry;
 
 namespace Reprise.Hosts;
 
-/// <summary>The reasons a host refuses a permit, as they appear in a request's history.</summary>
+/// <summary>Maps a host's refusal to the reason a request stopped.</summary>
 internal static class HostDenials
 {
-    public const string RetryBudgetExhausted = "retry budget exhausted";
-    public const string CircuitOpen = "circuit open";
-
     public static RetryStopReason ToStopReason(string? denialReason) => denialReason switch
     {
-        RetryBudgetExhausted => RetryStopReason.RetryBudgetExhausted,
-        CircuitOpen => RetryStopReason.CircuitOpen,
+        HostDenialReasons.RetryBudgetExhausted => RetryStopReason.RetryBudgetExhausted,
+        HostDenialReasons.CircuitOpen => RetryStopReason.CircuitOpen,
         _ => RetryStopReason.NonRetryableError,
     };
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Reprise.Hosts;
 
 /// <summary>
@@ -6,28 +8,86 @@ namespace Reprise.Hosts;
 /// </summary>
 internal sealed class HostPermit : IDisposable
 {
-    // Placeholder until host coordination lands: every permit is granted and nothing is tracked.
-    public static HostPermit Granted { get; } = new();
+    private readonly HostState? _state;
+    private int _completed;
+    private int _disposed;
 
-    public bool IsAcquired => true;
+    private HostPermit(HostState? state, bool isAcquired, string? denialReason, TimeSpan retryAfter)
+    {
+        _state = state;
+        IsAcquired = isAcquired;
+        DenialReason = denialReason;
+        RetryAfter = retryAfter;
+    }
 
-    /// <summary>Gets why the permit was refused ("retry budget exhausted", "circuit open"), or null.</summary>
-    public string? DenialReason => null;
+    /// <summary>Gets a granted permit that tracks nothing (host coordination bypassed).</summary>
+    public static HostPermit Granted { get; } = new(null, isAcquired: true, denialReason: null, TimeSpan.Zero);
+
+    /// <summary>Gets whether the attempt may be sent.</summary>
+    public bool IsAcquired { get; }
+
+    /// <summary>Gets why the permit was refused ("retry budget exhausted", "circuit open", ...), or null.</summary>
+    public string? DenialReason { get; }
 
     /// <summary>Gets, for a refused permit, how long to wait before asking again.</summary>
-    public TimeSpan RetryAfter => TimeSpan.Zero;
+    public TimeSpan RetryAfter { get; }
 
     /// <summary>Gets whether this attempt is the single probe of an open circuit.</summary>
-    public bool IsProbe => false;
+    public bool IsProbe { get; private init; }
 
-    /// <summary>Reports what the attempt told us about the host.</summary>
+    /// <summary>Gets whether the permit holds one of the host's concurrency slots.</summary>
+    internal bool HoldsSlot { get; private init; }
+
+    /// <summary>Gets whether the retry throttle already counted this attempt when it held it back.</summary>
+    internal bool CountedAsRequest { get; private init; }
+
+    /// <summary>Gets the grant order, to react to overload once per round trip (like TCP's recovery).</summary>
+    internal long Sequence { get; private init; }
+
+    /// <summary>Gets when the permit was granted, on the registry's clock.</summary>
+    internal TimeSpan GrantedAt { get; private init; }
+
+    /// <summary>Reports what the attempt told us about the host. Only the first report counts.</summary>
     /// <param name="signal">The outcome of the attempt.</param>
     /// <param name="serverRetryAfter">The (already capped) wait the server asked for, if any.</param>
     public void Complete(HostSignal signal, TimeSpan? serverRetryAfter)
     {
+        if (_state is null || !IsAcquired || Interlocked.Exchange(ref _completed, 1) != 0)
+        {
+            return;
+        }
+
+        _state.OnCompleted(this, signal, serverRetryAfter);
     }
 
+    /// <summary>Frees the concurrency slot; a permit disposed without <see cref="Complete"/> counts as cancelled.</summary>
     public void Dispose()
     {
+        if (_state is null || !IsAcquired || Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Complete(HostSignal.Cancelled, null);
+        if (HoldsSlot)
+        {
+            _state.ReleaseSlot();
+        }
     }
+
+    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now)
+    {
+        Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
+        return new HostPermit(state, isAcquired: true, denialReason: null, TimeSpan.Zero)
+        {
+            IsProbe = isProbe,
+            HoldsSlot = holdsSlot,
+            CountedAsRequest = countedAsRequest,
+            Sequence = sequence,
+            GrantedAt = now,
+        };
+    }
+
+    internal static HostPermit Refuse(string reason, TimeSpan retryAfter) =>
+        new(null, isAcquired: false, reason, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
 }

@@ -1,26 +1,191 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
 namespace Reprise.Hosts;
 
 /// <summary>
 /// Per-host state shared by every request that uses this registry: handlers and bulk engines that share a
-/// registry share what they learn about each host.
+/// registry share what they learn about each host (its pause, retry budget, circuit and limits).
 /// </summary>
+/// <remarks>
+/// A host is a scheme, host and port. State for hosts not asked for within <see cref="HostCoordinationOptions.IdleTimeout"/>
+/// is dropped lazily, and at most <see cref="HostCoordinationOptions.MaxHosts"/> hosts are tracked: beyond that the
+/// least recently used are dropped first, so memory stays bounded however many hosts are seen.
+/// </remarks>
 public sealed class HostRegistry
 {
-    private readonly HostState _state = new();
+    private readonly ConcurrentDictionary<HostKey, HostState> _states = new();
+    private readonly Lock _sweepLock = new();
+    private readonly HostContext _context;
+    private readonly TimeSpan _sweepInterval;
+    private int _count;
+    private long _lastSweepTicks;
 
-    /// <summary>Initializes a new instance of the <see cref="HostRegistry"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="HostRegistry"/> class with the default options.</summary>
     /// <param name="timeProvider">The time source; <see cref="TimeProvider.System"/> when null.</param>
     public HostRegistry(TimeProvider? timeProvider = null)
+        : this(new HostCoordinationOptions(), timeProvider)
     {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HostRegistry"/> class.</summary>
+    /// <param name="options">The options; copied, so later changes to them have no effect.</param>
+    /// <param name="timeProvider">The time source; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of range.</exception>
+    public HostRegistry(HostCoordinationOptions options, TimeProvider? timeProvider = null)
+        : this(options, timeProvider, static () => Random.Shared.NextDouble())
+    {
+    }
+
+    internal HostRegistry(HostCoordinationOptions options, TimeProvider? timeProvider, Func<double> random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Options = options.Clone();
+        _context = new HostContext(Options, TimeProvider, random);
+
+        // Sweeping every quarter of the idle timeout drops an idle host at most 1.25 timeouts after its last use.
+        _sweepInterval = TimeSpan.FromTicks(Options.IdleTimeout.Ticks / 4);
     }
 
     /// <summary>Gets the time source of this registry.</summary>
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>Gets how many hosts the registry tracks now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    internal HostCoordinationOptions Options { get; }
+
+    /// <summary>Gets a snapshot of one host's state, or <see langword="null"/> when the registry does not track it.</summary>
+    /// <param name="uri">Any absolute URI of the host.</param>
+    /// <returns>The host's snapshot, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="uri"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="uri"/> is not absolute.</exception>
+    public HostSnapshot? GetSnapshot(Uri uri) =>
+        _states.TryGetValue(HostKey.From(uri), out var state) ? state.GetSnapshot() : null;
+
+    /// <summary>Gets a snapshot of every tracked host's state.</summary>
+    /// <returns>One snapshot per host, in no particular order.</returns>
+    public IReadOnlyList<HostSnapshot> GetSnapshots()
+    {
+        MaybeSweep(_context.Now);
+        var snapshots = new List<HostSnapshot>(Count);
+        foreach (var pair in _states)
+        {
+            snapshots.Add(pair.Value.GetSnapshot());
+        }
+
+        return snapshots;
+    }
+
     internal HostState GetState(Uri uri)
     {
-        ArgumentNullException.ThrowIfNull(uri);
-        return _state;
+        var key = HostKey.From(uri);
+        var now = _context.Now;
+        if (!_states.TryGetValue(key, out var state))
+        {
+            var created = new HostState(key.ToString(), _context);
+            if (_states.TryAdd(key, created))
+            {
+                state = created;
+                if (Interlocked.Increment(ref _count) > Options.MaxHosts)
+                {
+                    Sweep(now, overCap: true);
+                }
+            }
+            else
+            {
+                state = _states[key];
+            }
+        }
+
+        state.Touch(now);
+        MaybeSweep(now);
+        return state;
+    }
+
+    private void MaybeSweep(TimeSpan now)
+    {
+        if (now.Ticks - Volatile.Read(ref _lastSweepTicks) >= _sweepInterval.Ticks)
+        {
+            Sweep(now, overCap: false);
+        }
+    }
+
+    /// <summary>
+    /// Drops idle hosts; over the cap, also the least recently used (idle ones first) down to 90% of it, so the cost
+    /// of a sweep is shared by the next tenth of the cap's new hosts.
+    /// </summary>
+    private void Sweep(TimeSpan now, bool overCap)
+    {
+        if (!_sweepLock.TryEnter())
+        {
+            return; // Another thread sweeps; the next new host checks again.
+        }
+
+        try
+        {
+            Volatile.Write(ref _lastSweepTicks, now.Ticks);
+            var idleBefore = now - Options.IdleTimeout;
+            foreach (var pair in _states)
+            {
+                if (pair.Value.LastSeen <= idleBefore && !pair.Value.IsBusy)
+                {
+                    Remove(pair);
+                }
+            }
+
+            int target = Options.MaxHosts - (Options.MaxHosts / 10);
+            if (!overCap || Count <= target)
+            {
+                return;
+            }
+
+            // A busy host dropped here keeps working for the permits that hold it; only new requests start afresh.
+            // Ages are read once: busy hosts sort after every idle one, each group oldest first.
+            var byAge = _states.ToArray();
+            var ages = new long[byAge.Length];
+            for (int i = 0; i < byAge.Length; i++)
+            {
+                ages[i] = byAge[i].Value.LastSeen.Ticks + (byAge[i].Value.IsBusy ? long.MaxValue / 2 : 0);
+            }
+
+            Array.Sort(ages, byAge);
+            for (int i = 0; i < byAge.Length && Count > target; i++)
+            {
+                Remove(byAge[i]);
+            }
+        }
+        finally
+        {
+            _sweepLock.Exit();
+        }
+    }
+
+    private void Remove(KeyValuePair<HostKey, HostState> pair)
+    {
+        if (_states.TryRemove(pair))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private readonly record struct HostKey(string Scheme, string Host, int Port)
+    {
+        public static HostKey From(Uri uri)
+        {
+            ArgumentNullException.ThrowIfNull(uri);
+            if (!uri.IsAbsoluteUri)
+            {
+                throw new ArgumentException("The URI must be absolute to name a host.", nameof(uri));
+            }
+
+            return new HostKey(uri.Scheme, uri.IdnHost, uri.Port);
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Scheme}://{Host}:{Port}");
     }
 }
