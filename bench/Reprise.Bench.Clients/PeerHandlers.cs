@@ -13,9 +13,10 @@ public static class PeerHandlers
     /// <summary>Builds Reprise's handler with its own host registry.</summary>
     /// <param name="inner">The handler that sends each attempt.</param>
     /// <param name="settings">The shared settings.</param>
+    /// <param name="hosts">The registry's host coordination options; Reprise's defaults when null.</param>
     /// <returns>The handler.</returns>
-    public static RepriseHandler CreateReprise(HttpMessageHandler inner, RetrySettings settings)
-        => new(inner, CreateRepriseOptions(settings), new HostRegistry());
+    public static RepriseHandler CreateReprise(HttpMessageHandler inner, RetrySettings settings, HostCoordinationOptions? hosts = null)
+        => new(inner, CreateRepriseOptions(settings), new HostRegistry(hosts ?? new HostCoordinationOptions()));
 
     /// <summary>Maps the shared settings onto Reprise's options; everything else keeps Reprise's defaults.</summary>
     /// <param name="settings">The shared settings.</param>

@@ -9,6 +9,12 @@ public enum ClientKind
     /// <summary>Reprise's handler.</summary>
     Reprise,
 
+    /// <summary>Diagnostic: Reprise's handler without attempt timeout and deadline (no timers per request).</summary>
+    RepriseNoTimeouts,
+
+    /// <summary>Diagnostic: Reprise's handler with host coordination disabled (<see cref="Hosts.HostCoordinationOptions.Disabled"/>).</summary>
+    RepriseNoHosts,
+
     /// <summary>Polly v8's retry strategy alone, as a handler.</summary>
     PollyRetry,
 

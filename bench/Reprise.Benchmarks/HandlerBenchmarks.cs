@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Reprise.Bench.Clients;
+using Reprise.Hosts;
 
 namespace Reprise.Benchmarks;
 
@@ -15,7 +16,7 @@ public abstract class HandlerBenchmarks
     private HttpMessageInvoker? _invoker;
     private IDisposable? _owner;
 
-    [Params(ClientKind.None, ClientKind.Reprise, ClientKind.PollyRetry, ClientKind.StandardResilience)]
+    [Params(ClientKind.None, ClientKind.Reprise, ClientKind.RepriseNoTimeouts, ClientKind.RepriseNoHosts, ClientKind.PollyRetry, ClientKind.StandardResilience)]
     public ClientKind Client { get; set; }
 
     protected HttpMessageInvoker Invoker => _invoker!;
@@ -36,6 +37,12 @@ public abstract class HandlerBenchmarks
                 break;
             case ClientKind.Reprise:
                 handler = PeerHandlers.CreateReprise(inner, settings);
+                break;
+            case ClientKind.RepriseNoTimeouts:
+                handler = PeerHandlers.CreateReprise(inner, settings with { AttemptTimeout = Timeout.InfiniteTimeSpan, Deadline = Timeout.InfiniteTimeSpan });
+                break;
+            case ClientKind.RepriseNoHosts:
+                handler = PeerHandlers.CreateReprise(inner, settings, HostCoordinationOptions.Disabled);
                 break;
             case ClientKind.PollyRetry:
                 handler = PeerHandlers.CreatePolly(inner, settings);

@@ -23,6 +23,13 @@ internal sealed class Tally
         Interlocked.Increment(ref _results);
     }
 
+    /// <summary>Records a URL that ended without a response, by a reason the client gives (the bulk engine's stop reason).</summary>
+    public void Failure(string reason)
+    {
+        _errors.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+        Interlocked.Increment(ref _results);
+    }
+
     public long CountOf(int status) => Interlocked.Read(ref _statuses[status]);
 
     public Dictionary<string, long> Statuses()

@@ -16,6 +16,11 @@ internal static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {results.Machine}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Settings: {results.Settings}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{results.Command}`");
+        var loads = results.Runs.Select(static r => r.LoadAverage).OfType<double>().ToList();
+        if (loads.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- 1-minute load average: {results.Machine.LoadAverageAtStart:0.0} at start, {loads.Min():0.0} to {loads.Max():0.0} after each client (2 cores: above 2, other work competed with the run)");
+        }
         foreach (var scenario in results.Scenarios)
         {
             md.AppendLine();

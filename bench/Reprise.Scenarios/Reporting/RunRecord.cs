@@ -12,6 +12,9 @@ internal sealed class RunRecord
     /// <summary>Gets the client's own report; null when the client did not run to the end.</summary>
     public ClientReport? ClientReport { get; init; }
 
+    /// <summary>Gets the machine's 1-minute load average when the client's run ended (Linux), to tell a quiet run from a busy one.</summary>
+    public double? LoadAverage { get; init; }
+
     public ServerReport? Server { get; init; }
 
     /// <summary>Gets why the client did not run to the end, or null.</summary>

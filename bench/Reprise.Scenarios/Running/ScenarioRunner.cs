@@ -77,6 +77,7 @@ internal sealed class ScenarioRunner
                         ClientReport = report,
                         Server = ServerReport.From(host.Stats),
                         Failure = failure,
+                        LoadAverage = MachineInfo.ReadLoadAverage(),
                     };
                     results.Runs.Add(record);
                     await _progress.WriteLineAsync(Summary(record));
@@ -110,7 +111,7 @@ internal sealed class ScenarioRunner
         => requested?.FirstOrDefault(r => !known.Contains(r, StringComparer.Ordinal));
 
     private static string Summary(RunRecord run) => run.ClientReport is { } c
-        ? string.Create(CultureInfo.InvariantCulture, $"{c.Succeeded,8:N0}/{c.Urls:N0} ok  {run.Server?.Requests,9:N0} requests  {c.WallSeconds,7:0.00} s  {c.PeakWorkingSetBytes / (1024.0 * 1024),5:0} MB")
+        ? string.Create(CultureInfo.InvariantCulture, $"{c.Succeeded,8:N0}/{c.Urls:N0} ok  {run.Server?.Requests,9:N0} requests  {c.WallSeconds,7:0.00} s  {c.PeakWorkingSetBytes / (1024.0 * 1024),5:0} MB  load {run.LoadAverage:0.0}")
         : $"did not run: {run.Failure}";
 
     private static string Settings(RunProfile p) => string.Create(
