@@ -31,7 +31,7 @@ internal static class ScenarioCatalog
                 Name = NoFaults,
                 Title = "No faults: every URL answers 200 at once (throughput; the bare HttpClient is the reference).",
                 Host = new ChaosHostOptions { Name = NoFaults, Routes = { Ok("/") } },
-                UrlCount = quick ? 5_000 : 20_000,
+                UrlCount = quick ? 5_000 : 100_000,
             },
             new ScenarioDefinition
             {
