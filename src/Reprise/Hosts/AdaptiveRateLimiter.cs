@@ -123,19 +123,32 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>Reserves a token and returns how long to wait before using it (zero when one was there).</summary>
-    public TimeSpan Reserve(TimeSpan now)
+    /// <summary>
+    /// Reserves a token when one will be there within <paramref name="horizon"/> and returns how long to wait before
+    /// using it (zero when one is there now). Beyond the horizon nothing is reserved: the caller waits the horizon and
+    /// asks again, so a rate that grows meanwhile serves it sooner. (A wait fixed at reservation time would hold every
+    /// queued request to the rate of the moment it queued, long after the rate had recovered.)
+    /// </summary>
+    public TimeSpan Reserve(TimeSpan now, TimeSpan horizon, out bool reserved)
     {
         lock (_lock)
         {
-            _successful++;
+            reserved = true;
             if (!_engaged)
             {
+                _successful++;
                 return TimeSpan.Zero;
             }
 
             Refill(now);
             var wait = UntilTokens(now, 1);
+            if (wait > horizon)
+            {
+                reserved = false;
+                return horizon;
+            }
+
+            _successful++;
             _tokens--;
             return wait;
         }
@@ -268,31 +281,44 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        var now = Now;
-        var wait = TimeSpan.Zero;
         for (int i = 0; i < permitCount; i++)
         {
-            wait = Reserve(now);
+            await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (wait > TimeSpan.Zero)
+        return SuccessfulLease;
+    }
+
+    /// <summary>Waits for and takes one token, asking again at least every <see cref="HostCoordinationDefaults.RateReserveHorizon"/>.</summary>
+    public async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
+    {
+        while (true)
         {
+            var wait = Reserve(Now, HostCoordinationDefaults.RateReserveHorizon, out var reserved);
+            if (reserved && wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
             try
             {
                 await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                for (int i = 0; i < permitCount; i++)
+                if (reserved)
                 {
                     Unreserve();
                 }
 
                 throw;
             }
-        }
 
-        return SuccessfulLease;
+            if (reserved)
+            {
+                return;
+            }
+        }
     }
 
     private double Measure(TimeSpan now)

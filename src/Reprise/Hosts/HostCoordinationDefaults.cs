@@ -40,6 +40,9 @@ internal static class HostCoordinationDefaults
     public static readonly TimeSpan RateMeasureBucket = TimeSpan.FromSeconds(0.5);
     public const double RateMeasureSmoothing = 0.8;
     public const double AcceptedRateMargin = 0.95;
+
+    // How far ahead a queued request may reserve a rate token; beyond it, it asks again after this long.
+    public static readonly TimeSpan RateReserveHorizon = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan RateBurst = TimeSpan.Zero;
 
     // Fixed rate limit.

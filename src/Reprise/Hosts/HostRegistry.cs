@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.RateLimiting;
 
 namespace Reprise.Hosts;
 
@@ -80,6 +81,23 @@ public sealed class HostRegistry
 
         return snapshots;
     }
+
+    /// <summary>
+    /// Gets the host's adaptive in-flight limit as a BCL <see cref="RateLimiter"/>, so it composes with other
+    /// limiters (for example in a <see cref="PartitionedRateLimiter"/> chain). A lease taken from it counts against the
+    /// same per-host limit that Reprise's own requests use.
+    /// </summary>
+    /// <param name="uri">Any absolute URI of the host.</param>
+    /// <returns>The host's concurrency limiter.</returns>
+    public RateLimiter GetConcurrencyLimiter(Uri uri) => GetState(uri).ConcurrencyLimiter;
+
+    /// <summary>
+    /// Gets the host's adaptive send-rate limiter as a BCL <see cref="RateLimiter"/>, or null when adaptive rate is
+    /// off. It lets everything through until the host first throttles, then paces sends at the adapted rate.
+    /// </summary>
+    /// <param name="uri">Any absolute URI of the host.</param>
+    /// <returns>The host's rate limiter, or null.</returns>
+    public RateLimiter? GetRateLimiter(Uri uri) => GetState(uri).RateLimiter;
 
     internal HostState GetState(Uri uri)
     {

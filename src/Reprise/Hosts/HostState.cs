@@ -364,19 +364,7 @@ internal sealed class HostState
         {
             if (_rate is not null)
             {
-                var delay = _rate.Reserve(_context.Now);
-                if (delay > TimeSpan.Zero)
-                {
-                    try
-                    {
-                        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        _rate.Unreserve();
-                        throw;
-                    }
-                }
+                await _rate.WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (_fixedRate is not null)
