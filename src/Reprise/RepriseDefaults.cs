@@ -17,6 +17,9 @@ internal static class RepriseDefaults
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    // Under dependency injection HttpClient.Timeout is set to the deadline plus this, so it never fires first.
+    public static readonly TimeSpan HttpClientTimeoutMargin = TimeSpan.FromSeconds(1);
+
     // Bounds of the time options: a day is far beyond any sane retry wait or timeout.
     public static readonly TimeSpan MaxTimeOption = TimeSpan.FromDays(1);
 }

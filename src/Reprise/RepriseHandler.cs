@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
 using Reprise.Retry;
+using Reprise.Telemetry;
 using Reprise.Timing;
 
 namespace Reprise;
@@ -23,6 +25,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
     private readonly TimeProvider _timeProvider;
+    private readonly RepriseTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated here.</param>
@@ -30,11 +33,8 @@ public sealed class RepriseHandler : DelegatingHandler
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
+        : this(options, hosts, timeProvider, telemetry: null)
     {
-        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
-        _policy = new RetryPolicy(options, _timeProvider);
-        _options = options;
-        _hosts = hosts ?? new HostRegistry(_timeProvider);
     }
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
@@ -47,6 +47,16 @@ public sealed class RepriseHandler : DelegatingHandler
         : this(options, hosts, timeProvider)
     {
         InnerHandler = innerHandler;
+    }
+
+    internal RepriseHandler(RepriseOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
+    {
+        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _policy = new RetryPolicy(options, _timeProvider);
+        _options = options;
+        _hosts = hosts ?? new HostRegistry(_timeProvider);
+        _telemetry = telemetry ?? RepriseTelemetry.Create(options.Telemetry);
+        _telemetry.Observe(_hosts);
     }
 
     /// <summary>Gets the host registry this handler shares.</summary>
@@ -63,18 +73,31 @@ public sealed class RepriseHandler : DelegatingHandler
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no RequestUri and the HttpClient has no BaseAddress.");
 
         var history = new RetryHistory();
-        request.Options.Set(RetryHistory.OptionsKey, history);
-        var started = _timeProvider.GetTimestamp();
-        using var deadline = TimeoutScope.Start(cancellationToken, _options.Deadline, _timeProvider);
+        using var timeouts = new RequestTimeouts(cancellationToken, _options.Deadline, _options.AttemptTimeout, _timeProvider);
+        try
+        {
+            return await SendWithRetriesAsync(request, uri, history, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
+            history.Elapsed = timeouts.Elapsed;
+            request.Options.Set(RetryHistory.OptionsKey, history);
+            _telemetry.RequestEnded(request, uri, history);
+        }
+    }
 
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        HttpRequestMessage request, Uri uri, RetryHistory history, RequestTimeouts timeouts, CancellationToken cancellationToken)
+    {
         RequestBody body;
         try
         {
-            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, deadline.Token).ConfigureAwait(false);
+            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
-            throw Cancelled(ex, cancellationToken, deadline, history, started);
+            throw Cancelled(ex, cancellationToken, timeouts, history);
         }
 
         var host = _hosts.GetState(uri);
@@ -85,11 +108,11 @@ public sealed class RepriseHandler : DelegatingHandler
             HostPermit permit;
             try
             {
-                permit = await host.AcquireAsync(isRetry: attempt > 1, deadline.Token).ConfigureAwait(false);
+                permit = await host.AcquireAsync(isRetry: attempt > 1, timeouts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, cancellationToken, timeouts, history);
             }
 
             using (permit)
@@ -97,27 +120,29 @@ public sealed class RepriseHandler : DelegatingHandler
                 if (!permit.IsAcquired)
                 {
                     history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                    history.Elapsed = _timeProvider.GetElapsedTime(started);
                     throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
                 }
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
+                using var activity = _telemetry.StartAttempt(request, uri, attempt);
                 var sent = _timeProvider.GetTimestamp();
-                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, deadline, history, attempt, hostWait, started).ConfigureAwait(false);
+                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait, activity).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
-                var retryAfter = _policy.ReadRetryAfter(response);
+
+                // Only a response that may be retried or that throttles has a Retry-After worth reading.
+                var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
                 permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
+                _telemetry.AttemptEnded(activity, request, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
                 var decision = _policy.Decide(
-                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, _timeProvider.GetElapsedTime(started));
+                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
                 if (!decision.ShouldRetry)
                 {
                     history.StopReason = decision.Stop;
-                    history.Elapsed = _timeProvider.GetElapsedTime(started);
                     if (response is not null)
                     {
                         response.RequestMessage = request;
@@ -134,10 +159,11 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 record.Delay = decision.Delay;
                 record.DelaySource = decision.Source;
+                _telemetry.Retrying(request, uri, record, _options.RetryOn);
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
-                    await DiscardAsync(response, deadline.Token).ConfigureAwait(false);
+                    await DiscardAsync(response, timeouts.Token).ConfigureAwait(false);
                 }
 
                 clone.Dispose();
@@ -145,11 +171,11 @@ public sealed class RepriseHandler : DelegatingHandler
 
             try
             {
-                await Task.Delay(previousDelay, _timeProvider, deadline.Token).ConfigureAwait(false);
+                await Task.Delay(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
-                throw Cancelled(ex, cancellationToken, deadline, history, started);
+                throw Cancelled(ex, cancellationToken, timeouts, history);
             }
         }
     }
@@ -173,24 +199,24 @@ public sealed class RepriseHandler : DelegatingHandler
     }
 
     private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, int attempt, TimeSpan hostWait, long started)
+        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history, int attempt, TimeSpan hostWait, Activity? activity)
     {
         var sent = _timeProvider.GetTimestamp();
-        using var attemptTimeout = TimeoutScope.Start(deadline.Token, _options.AttemptTimeout, _timeProvider);
+        timeouts.BeginAttempt();
         HttpResponseMessage? response = null;
         try
         {
-            response = await base.SendAsync(clone, attemptTimeout.Token).ConfigureAwait(false);
+            response = await base.SendAsync(clone, timeouts.Token).ConfigureAwait(false);
             var verdict = _policy.Classify(request, attempt, response, null);
             if (!verdict.Retryable && ShouldBuffer(response))
             {
                 // A final response: read its body now, inside the attempt, so a body cut short is retried.
-                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, attemptTimeout.Token).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
             }
 
             return (response, null, verdict);
         }
-        catch (OperationCanceledException ex) when (attemptTimeout.TimedOut && !deadline.Token.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (timeouts.AttemptTimedOut)
         {
             response?.Dispose();
             var error = new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex);
@@ -200,22 +226,27 @@ public sealed class RepriseHandler : DelegatingHandler
         {
             response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
-            history.Add(new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent)));
-            throw Cancelled(ex, callerToken, deadline, history, started);
+            var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
+            history.Add(record);
+            _telemetry.AttemptEnded(activity, request, request.RequestUri!, record, AttemptOutcome.Cancelled);
+            throw Cancelled(ex, callerToken, timeouts, history);
         }
         catch (Exception ex)
         {
             response?.Dispose();
             return (null, ex, _policy.Classify(request, attempt, null, ex));
         }
+        finally
+        {
+            timeouts.EndAttempt();
+        }
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)
         => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
 
-    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, TimeoutScope deadline, RetryHistory history, long started)
+    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
     {
-        history.Elapsed = _timeProvider.GetElapsedTime(started);
         if (callerToken.IsCancellationRequested)
         {
             // The caller's own cancellation is never retried and keeps the caller's token.
@@ -223,7 +254,7 @@ public sealed class RepriseHandler : DelegatingHandler
             return new TaskCanceledException(exception.Message, exception, callerToken);
         }
 
-        if (deadline.TimedOut)
+        if (timeouts.DeadlineExceeded)
         {
             history.StopReason = RetryStopReason.DeadlineExceeded;
             var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Attempts.Count} attempt(s).";

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Reprise.Backoff;
 using Reprise.Retry;
+using Reprise.Telemetry;
 
 namespace Reprise;
 
@@ -92,4 +93,11 @@ public sealed class RepriseOptions
     /// </summary>
     /// <value>The default value is null: a thread-safe shared generator.</value>
     public Func<double>? Randomizer { get; set; }
+
+    /// <summary>
+    /// Gets or sets where Reprise's logs and metrics go and how much of a URL they may show. Header values and, unless
+    /// <see cref="RepriseTelemetryOptions.IncludeUrlQuery"/> is set, query strings never appear.
+    /// </summary>
+    /// <value>The default value is options with no logger, the process-wide meter and URLs without query strings.</value>
+    public RepriseTelemetryOptions Telemetry { get; set; } = new();
 }

@@ -8,7 +8,7 @@ namespace Reprise;
 /// Validates <see cref="RepriseOptions"/>: each failure names the option and its allowed range, so bad
 /// configuration fails at start-up with a message a person can act on.
 /// </summary>
-public sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
+internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
 {
     /// <summary>Validates the options and throws when any is invalid.</summary>
     /// <param name="options">The options.</param>

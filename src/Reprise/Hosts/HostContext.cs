@@ -24,5 +24,8 @@ internal sealed class HostContext
     /// <summary>Gets the time since the registry was created: monotonic, from <see cref="TimeProvider"/>.</summary>
     public TimeSpan Now => TimeProvider.GetElapsedTime(Origin);
 
+    /// <summary>Gets or sets who hears state changes of this registry's hosts (telemetry); null for nobody.</summary>
+    public IHostObserver? Observer { get; set; }
+
     public DateTimeOffset ToUtc(TimeSpan time) => TimeProvider.GetUtcNow() + (time - Now);
 }

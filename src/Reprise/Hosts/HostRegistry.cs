@@ -60,6 +60,22 @@ public sealed class HostRegistry
 
     internal HostCoordinationOptions Options { get; }
 
+    /// <summary>Sets who hears state changes of this registry's hosts, unless someone already does.</summary>
+    /// <returns>Whether <paramref name="observer"/> was attached.</returns>
+    internal bool TryAttachObserver(IHostObserver observer)
+    {
+        lock (_sweepLock)
+        {
+            if (_context.Observer is not null)
+            {
+                return false;
+            }
+
+            _context.Observer = observer;
+            return true;
+        }
+    }
+
     /// <summary>Gets a snapshot of one host's state, or <see langword="null"/> when the registry does not track it.</summary>
     /// <param name="uri">Any absolute URI of the host.</param>
     /// <returns>The host's snapshot, or <see langword="null"/>.</returns>

@@ -425,7 +425,7 @@ internal sealed class HostState
         if (_circuit == HostCircuitState.Open && now >= _nextProbeAt)
         {
             // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
-            _circuit = HostCircuitState.HalfOpen;
+            TransitionLocked(HostCircuitState.HalfOpen);
             gate = Gate.Probe;
             return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
         }
@@ -452,6 +452,7 @@ internal sealed class HostState
             {
                 if (!check.Counted)
                 {
+                    _context.Observer?.OnRetryThrottled(Key);
                     // SRE book: requests the client itself rejected count as requests, which keeps the ratio honest.
                     _throttle.Record(now, addRequest: true, accepted: false);
                     check.Counted = true;
@@ -506,14 +507,14 @@ internal sealed class HostState
         switch (signal)
         {
             case HostSignal.Accepted:
-                _circuit = HostCircuitState.Closed;
+                TransitionLocked(HostCircuitState.Closed);
                 _consecutiveFailures = 0;
                 _failedProbes = 0;
                 break;
 
             case HostSignal.Cancelled:
                 // Says nothing about the host: the next waiter probes at once.
-                _circuit = HostCircuitState.Open;
+                TransitionLocked(HostCircuitState.Open);
                 _nextProbeAt = now;
                 break;
 
@@ -533,7 +534,7 @@ internal sealed class HostState
             interval = _options.MaxPause;
         }
 
-        _circuit = HostCircuitState.Open;
+        TransitionLocked(HostCircuitState.Open);
         _openInterval = interval;
         _nextProbeAt = now + interval;
         _rate?.PauseUntil(now, _nextProbeAt);
@@ -547,6 +548,17 @@ internal sealed class HostState
             _pausedUntil = until;
             _pauseLength = pause;
             _rate?.PauseUntil(now, until);
+            _context.Observer?.OnPaused(Key, pause);
+        }
+    }
+
+    private void TransitionLocked(HostCircuitState to)
+    {
+        var from = _circuit;
+        _circuit = to;
+        if (from != to)
+        {
+            _context.Observer?.OnCircuitChanged(Key, from, to);
         }
     }
 

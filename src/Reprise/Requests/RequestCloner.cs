@@ -17,10 +17,15 @@ internal static class RequestCloner
             clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
 
-        var options = (IDictionary<string, object?>)clone.Options;
-        foreach (var option in original.Options)
+        // Touching Options creates them: copy only when the caller set some.
+        var originalOptions = (IDictionary<string, object?>)original.Options;
+        if (originalOptions.Count > 0)
         {
-            options[option.Key] = option.Value;
+            var options = (IDictionary<string, object?>)clone.Options;
+            foreach (var option in originalOptions)
+            {
+                options[option.Key] = option.Value;
+            }
         }
 
         return clone;

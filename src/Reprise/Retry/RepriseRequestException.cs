@@ -6,10 +6,7 @@ namespace Reprise.Retry;
 /// </summary>
 public sealed class RepriseRequestException : HttpRequestException
 {
-    /// <summary>Initializes a new instance of the <see cref="RepriseRequestException"/> class.</summary>
-    /// <param name="history">The attempts made.</param>
-    /// <param name="innerException">The last attempt's error.</param>
-    public RepriseRequestException(RetryHistory history, Exception? innerException)
+    internal RepriseRequestException(RetryHistory history, Exception? innerException)
         : base(
             (innerException as HttpRequestException)?.HttpRequestError ?? HttpRequestError.Unknown,
             CreateMessage(history, innerException),

@@ -11,6 +11,10 @@ public sealed class RetryHistory
 
     private readonly List<AttemptRecord> _attempts = new(capacity: 1);
 
+    internal RetryHistory()
+    {
+    }
+
     /// <summary>Gets the attempts in the order they were made.</summary>
     public IReadOnlyList<AttemptRecord> Attempts => _attempts;
 

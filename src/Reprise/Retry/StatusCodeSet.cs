@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
@@ -8,6 +9,7 @@ namespace Reprise.Retry;
 /// <summary>
 /// An immutable set of HTTP status codes, written as a list of codes and ranges such as <c>429,500-504</c>.
 /// </summary>
+[TypeConverter(typeof(StatusCodeSetConverter))]
 public sealed class StatusCodeSet : IEquatable<StatusCodeSet>
 {
     private const int MinCode = 100;

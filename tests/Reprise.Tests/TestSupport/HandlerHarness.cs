@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Time.Testing;
+using Reprise.Hosts;
 
 namespace Reprise.Tests.TestSupport;
 
 /// <summary>A Reprise handler over a scripted inner handler, driven by a fake clock.</summary>
 internal sealed class HandlerHarness : IDisposable
 {
-    public HandlerHarness(ScriptedHandler inner, Action<RepriseOptions>? configure = null)
+    public HandlerHarness(ScriptedHandler inner, Action<RepriseOptions>? configure = null, Func<TimeProvider, HostRegistry>? hosts = null)
     {
         Inner = inner;
         Options = new RepriseOptions { Randomizer = () => 0.5 };
         configure?.Invoke(Options);
-        Handler = new RepriseHandler(inner, Options, timeProvider: Time);
+        Handler = new RepriseHandler(inner, Options, hosts?.Invoke(Time), timeProvider: Time);
         Client = new HttpClient(Handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
