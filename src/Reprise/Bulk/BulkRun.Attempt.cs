@@ -1,0 +1,469 @@
+using System.Buffers;
+using Reprise.Hosts;
+using Reprise.Retry;
+using Reprise.Timing;
+
+namespace Reprise.Bulk;
+
+/// <summary>One attempt of a request: build a fresh message, send, classify, handle the body, decide.</summary>
+internal sealed partial class BulkRun
+{
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Sends one attempt under a granted permit. Null when the request now waits for its retry.</summary>
+    private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait)
+    {
+        var attempt = ++item.Attempts;
+        if (attempt > 1)
+        {
+            Interlocked.Increment(ref _counters.RetriesSent);
+        }
+
+        // One timer per attempt: the attempt timeout, or what is left of the deadline when that is shorter.
+        var remaining = Remaining(_time.GetElapsedTime(item.Started));
+        var attemptTimeout = _retry.AttemptTimeout;
+        var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
+
+        var message = BuildMessage(item);
+        HttpResponseMessage? response = null;
+        Interlocked.Increment(ref _counters.InFlight);
+        try
+        {
+            Exception? error = null;
+            var sent = _time.GetTimestamp();
+            using (var scope = TimeoutScope.Start(_token, deadlineBound ? remaining : attemptTimeout, _time))
+            {
+                try
+                {
+                    response = await _engine.Invoker.SendAsync(message, scope.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (scope.TimedOut && !_token.IsCancellationRequested)
+                {
+                    error = deadlineBound
+                        ? new TimeoutException($"The attempt was cut at the request's deadline of {Seconds(_retry.Deadline)} s.", ex)
+                        : new TimeoutException($"The attempt timed out after {Seconds(attemptTimeout)} s.", ex);
+                }
+                catch (OperationCanceledException ex) when (_token.IsCancellationRequested)
+                {
+                    // The run's cancellation is never retried and says nothing about the host.
+                    permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
+                    item.History.Add(new AttemptRecord(attempt, null, ex, "cancelled", hostWait, _time.GetElapsedTime(sent)));
+                    return Cancelled(item);
+                }
+                catch (Exception ex)
+                {
+                    error = ex;
+                }
+            }
+
+            var duration = _time.GetElapsedTime(sent);
+            var verdict = _policy.Classify(message, attempt, response, error);
+            var retryAfter = _policy.ReadRetryAfter(response);
+            var decision = Decide(item, attempt, verdict, retryAfter);
+
+            var body = default(BodyOutcome);
+            var bodyRead = false;
+            if (!decision.ShouldRetry && response is not null)
+            {
+                bodyRead = true;
+                body = await ReadBodyAsync(item, response).ConfigureAwait(false);
+                if (body.Cancelled)
+                {
+                    permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
+                    item.History.Add(new AttemptRecord(attempt, response.StatusCode, null, "cancelled", hostWait, duration));
+                    return Cancelled(item);
+                }
+
+                if (body.ReadError is { } readError)
+                {
+                    // A body cut mid-way is a failed attempt like any transport error: retried when the rules allow.
+                    error = readError;
+                    verdict = _policy.Classify(message, attempt, null, readError);
+                    decision = Decide(item, attempt, verdict, retryAfter: null);
+                }
+            }
+
+            permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
+            var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
+            item.History.Add(record);
+
+            if (!decision.ShouldRetry)
+            {
+                return Final(item, decision.Stop, response, error, retryAfter, body);
+            }
+
+            record.Delay = decision.Delay;
+            record.DelaySource = decision.Source;
+            item.PreviousDelay = decision.Delay;
+            if (response is not null && !bodyRead)
+            {
+                await DiscardAsync(response).ConfigureAwait(false);
+                response = null;
+            }
+
+            if (!item.Retrying)
+            {
+                item.Retrying = true;
+                Interlocked.Increment(ref _counters.Retrying);
+            }
+
+            // The worker is free as soon as the request is parked: the wait costs a queue entry, not a slot.
+            return Park(item, decision.Delay, BulkWaitKind.Retry) ? null : Cancelled(item);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _counters.InFlight);
+            response?.Dispose();
+            message.Dispose();
+        }
+    }
+
+    private RetryDecision Decide(BulkWorkItem item, int attempt, in AttemptVerdict verdict, TimeSpan? retryAfter)
+        => _policy.Decide(
+            item.Request.Method, item.HasIdempotencyKey, attempt, verdict, bodyReplayable: true, retryAfter, item.PreviousDelay, _time.GetElapsedTime(item.Started));
+
+    private BulkResult Final(BulkWorkItem item, RetryStopReason stop, HttpResponseMessage? response, Exception? error, TimeSpan? retryAfter, in BodyOutcome body)
+    {
+        if (body.Failure is { } failure)
+        {
+            return Finish(item, BulkOutcome.Failed, body.FailureStop, failure, body);
+        }
+
+        if (response is not null && error is null && stop == RetryStopReason.Completed)
+        {
+            var status = (int)response.StatusCode;
+            return status is >= 200 and < 400
+                ? Finish(item, BulkOutcome.Succeeded, stop, null, body)
+                : Finish(item, BulkOutcome.Failed, stop, Describe(response, error), body);
+        }
+
+        var last = Describe(response, error);
+        var message = stop switch
+        {
+            RetryStopReason.AttemptsExhausted => $"Gave up after {item.Attempts} attempt(s); the last: {last}.",
+            RetryStopReason.DeadlineExceeded => $"{DeadlineMessage(item)} The last: {last}.",
+            RetryStopReason.RetryAfterTooLong =>
+                $"The server asked to wait {Seconds(retryAfter ?? TimeSpan.Zero)} s, more than {nameof(RepriseOptions.MaxRetryAfter)} ({Seconds(_retry.MaxRetryAfter)} s); the last: {last}.",
+            RetryStopReason.MethodNotIdempotent => $"{item.Request.Method} is not retried without an {IdempotencyKeyHeader} header; the last: {last}.",
+            _ => last,
+        };
+        return Finish(item, BulkOutcome.Failed, stop, message, body);
+    }
+
+    private static string Describe(HttpResponseMessage? response, Exception? error)
+    {
+        if (error is not null)
+        {
+            return $"{AttemptClassifier.ErrorTypeOf(error)} ({error.Message})";
+        }
+
+        var status = (int)response!.StatusCode;
+        return response.ReasonPhrase is { Length: > 0 } reason ? $"HTTP {status} {reason}" : $"HTTP {status}";
+    }
+
+    private TimeSpan Remaining(TimeSpan elapsed)
+    {
+        if (_retry.Deadline == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var remaining = _retry.Deadline - elapsed;
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
+    }
+
+    private async ValueTask DiscardAsync(HttpResponseMessage response)
+    {
+        // Reading a small body to its end lets the connection go back to the pool instead of being closed.
+        if (response.Content.Headers.ContentLength is <= RepriseDefaults.DrainLimit)
+        {
+            try
+            {
+                await response.Content.CopyToAsync(Stream.Null, _token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                // The connection is lost either way; the next attempt opens another.
+            }
+        }
+
+        response.Dispose();
+    }
+
+    /// <summary>Checks what can be checked before sending: the URL, the method and the headers.</summary>
+    private string? Validate(BulkRequest request, out Uri? uri)
+    {
+        uri = null;
+        if (string.IsNullOrWhiteSpace(request.Url))
+        {
+            return "The URL is empty.";
+        }
+
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var parsed))
+        {
+            return "The URL is not a valid absolute URL.";
+        }
+
+        // On Unix "/x" parses as an absolute file URI: the scheme check turns it away too.
+        if (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"The URL's scheme must be http or https; it is {parsed.Scheme}.";
+        }
+
+        if (request.Method is null)
+        {
+            return "The request has no method.";
+        }
+
+        if (request.Headers is { Count: > 0 } headers && !ReferenceEquals(headers, _lastValidHeaders))
+        {
+            if (ValidateHeaders(headers) is { } error)
+            {
+                return error;
+            }
+
+            // Many inputs share one header list (the CLI's -H): it is checked once. Only the pump writes this.
+            _lastValidHeaders = headers;
+        }
+
+        uri = parsed;
+        return null;
+    }
+
+    private static string? ValidateHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        using var probe = new HttpRequestMessage { Content = new ByteArrayContent([]) };
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = headers[i];
+
+            // The handler would refuse these at send time, as a transport error that would be retried in vain.
+            if (string.IsNullOrEmpty(name) || value is null || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                return $"The header '{name}' has no name or a value with a line break or NUL.";
+            }
+
+            if (!probe.Headers.TryAddWithoutValidation(name, value) && !probe.Content.Headers.TryAddWithoutValidation(name, value))
+            {
+                return $"The header '{name}' is not a valid header name.";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasIdempotencyKey(BulkRequest request)
+    {
+        if (request.Headers is { } headers)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                if (string.Equals(headers[i].Key, IdempotencyKeyHeader, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Builds the fresh message of one attempt: no attempt reuses a sent message.</summary>
+    private static HttpRequestMessage BuildMessage(BulkWorkItem item)
+    {
+        var request = item.Request;
+        var message = new HttpRequestMessage(request.Method, item.Uri);
+        if (request.Body is { } body)
+        {
+            message.Content = new ReadOnlyMemoryContent(body);
+            if (request.ContentType is { } contentType)
+            {
+                message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+
+        if (request.Headers is { } headers)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var (name, value) = headers[i];
+
+                // A content header goes with the body; without a body it has nothing to describe and is left out.
+                if (!message.Headers.TryAddWithoutValidation(name, value))
+                {
+                    message.Content?.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>Reads the final response's body to where the options send it, never more than the cap into memory.</summary>
+    private async ValueTask<BodyOutcome> ReadBodyAsync(BulkWorkItem item, HttpResponseMessage response)
+    {
+        var mode = _engine.BodyHandling;
+        var cap = _engine.MaxBodyInMemory;
+        if (mode == BulkBodyHandling.Memory && response.Content.Headers.ContentLength > cap)
+        {
+            return BodyOutcome.TooLarge(0, cap);
+        }
+
+        // The attempt timeout ends at the headers; the body is bounded by what is left of the deadline.
+        using var scope = TimeoutScope.Start(_token, Remaining(_time.GetElapsedTime(item.Started)), _time);
+        Stream? sink = null;
+        string? path = null;
+        if (mode == BulkBodyHandling.Sink)
+        {
+            try
+            {
+                sink = _engine.BodySink!.Open(item.Request, response, out path);
+            }
+            catch (Exception ex)
+            {
+                return BodyOutcome.SinkFailed(ex, 0);
+            }
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(BulkDefaults.CopyBufferSize);
+        byte[]? kept = mode == BulkBodyHandling.Memory ? new byte[(int)Math.Min(response.Content.Headers.ContentLength ?? BulkDefaults.CopyBufferSize, cap)] : null;
+        var keptLength = 0;
+        long bytes = 0;
+        try
+        {
+            Stream source;
+            try
+            {
+                source = await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return BodyOutcome.ReadFailed(ex, 0);
+            }
+
+            await using (source.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await source.ReadAsync(buffer, scope.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        return BodyOutcome.ReadFailed(ex, bytes);
+                    }
+
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    bytes += read;
+                    if (kept is not null)
+                    {
+                        if (keptLength + (long)read > cap)
+                        {
+                            return BodyOutcome.TooLarge(bytes, cap);
+                        }
+
+                        if (keptLength + read > kept.Length)
+                        {
+                            Array.Resize(ref kept, (int)Math.Min(Math.Max((long)kept.Length * 2, keptLength + read), cap));
+                        }
+
+                        buffer.AsSpan(0, read).CopyTo(kept.AsSpan(keptLength));
+                        keptLength += read;
+                    }
+                    else if (sink is not null)
+                    {
+                        try
+                        {
+                            await sink.WriteAsync(buffer.AsMemory(0, read), scope.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            return BodyOutcome.SinkFailed(ex, bytes);
+                        }
+                    }
+                }
+            }
+
+            if (sink is not null)
+            {
+                try
+                {
+                    await sink.FlushAsync(scope.Token).ConfigureAwait(false);
+                    var written = sink;
+                    sink = null;
+                    await written.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return BodyOutcome.SinkFailed(ex, bytes);
+                }
+
+                return new BodyOutcome { Bytes = bytes, Path = path };
+            }
+
+            return new BodyOutcome { Bytes = bytes, Body = kept?.AsMemory(0, keptLength) };
+        }
+        catch (OperationCanceledException) when (_token.IsCancellationRequested)
+        {
+            return new BodyOutcome { Bytes = bytes, Cancelled = true };
+        }
+        catch (OperationCanceledException ex) when (scope.TimedOut)
+        {
+            return BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (sink is not null)
+            {
+                await DisposeQuietlyAsync(sink).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(Stream stream)
+    {
+        try
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException)
+        {
+            // The body already failed; its first error is the one reported.
+        }
+    }
+
+    /// <summary>What became of a final response's body.</summary>
+    private readonly struct BodyOutcome
+    {
+        public long Bytes { get; init; }
+
+        public string? Path { get; init; }
+
+        public ReadOnlyMemory<byte>? Body { get; init; }
+
+        /// <summary>Gets a failure to read the body from the server: the attempt failed and may be retried.</summary>
+        public Exception? ReadError { get; init; }
+
+        /// <summary>Gets a failure on this side (the sink, the memory cap): the request ends with it.</summary>
+        public string? Failure { get; init; }
+
+        public RetryStopReason FailureStop { get; init; }
+
+        public bool Cancelled { get; init; }
+
+        public static BodyOutcome ReadFailed(Exception error, long bytes) => new() { Bytes = bytes, ReadError = error };
+
+        public static BodyOutcome SinkFailed(Exception error, long bytes)
+            => new() { Bytes = bytes, Failure = $"The body sink failed: {error.Message}", FailureStop = RetryStopReason.NonRetryableError };
+
+        public static BodyOutcome TooLarge(long bytes, long cap)
+            => new() { Bytes = bytes, Failure = $"The body is larger than {nameof(BulkOptions.MaxBodyInMemory)} ({cap} bytes).", FailureStop = RetryStopReason.Completed };
+    }
+}

@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Reprise.Hosts;
+using Reprise.Retry;
+
+namespace Reprise.Bulk;
+
+/// <summary>
+/// One enumeration of <see cref="BulkEngine.RunAsync"/>: the input pump, the ready queue, the delay queue, the
+/// workers and the bounded results channel.
+/// </summary>
+/// <remarks>
+/// A request moves: input -> (slot of MaxPendingRequests) -> ready queue -> a worker asks its host -> refused: delay
+/// queue until the host is worth asking again; granted: send, classify -> retry: delay queue until due; final: results
+/// channel -> the caller takes it -> slot freed. Workers never wait on a timer, so a waiting request holds no worker.
+/// </remarks>
+internal sealed partial class BulkRun : IDisposable
+{
+    private readonly BulkEngine _engine;
+    private readonly BulkCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly RetryPolicy _policy;
+    private readonly RepriseOptions _retry;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly CancellationToken _token;
+    private readonly SemaphoreSlim _slots;
+    private readonly Channel<BulkWorkItem> _ready;
+    private readonly Channel<BulkResult> _results;
+    private readonly DelayQueue<BulkWorkItem> _waiting;
+    private CancellationTokenRegistration _onCancelled;
+    private ExceptionDispatchInfo? _inputError;
+    private Task[] _tasks = [];
+    private IReadOnlyList<KeyValuePair<string, string>>? _lastValidHeaders;
+
+    // Requests refused for a host's concurrency or rate limit, by host: one leads and asks again, the rest wait here.
+    private readonly Dictionary<string, Queue<BulkWorkItem>> _lines = [];
+    private bool _linesClosed;
+
+    // The pump holds one reference until the input ends; each request read holds one until its result is written.
+    private int _active = 1;
+
+    public BulkRun(BulkEngine engine, CancellationToken cancellationToken)
+    {
+        _engine = engine;
+        _counters = engine.Counters;
+        _time = engine.TimeProvider;
+        _policy = engine.Policy;
+        _retry = engine.Policy.Options;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _token = _cancellation.Token;
+        _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
+        _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        _results = Channel.CreateBounded<BulkResult>(new BoundedChannelOptions(engine.MaxConcurrency) { SingleReader = true, SingleWriter = false });
+        _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
+    }
+
+    public ChannelReader<BulkResult> Results => _results.Reader;
+
+    /// <summary>Gets a task that completes when the pump and every worker have ended.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start(IAsyncEnumerable<BulkRequest> requests)
+    {
+        // One task for the pump and one per worker for the whole run; no task per request.
+        var tasks = new Task[_engine.MaxConcurrency + 1];
+        tasks[0] = Task.Run(() => PumpAsync(requests), CancellationToken.None);
+        for (var i = 1; i < tasks.Length; i++)
+        {
+            tasks[i] = Task.Run(WorkAsync, CancellationToken.None);
+        }
+
+        _tasks = tasks;
+        Completion = Task.WhenAll(tasks);
+        _onCancelled = _token.UnsafeRegister(static state => ((BulkRun)state!).OnCancelled(), this);
+    }
+
+    /// <summary>Frees the slot of a result the caller took, so the pump may read one more request.</summary>
+    public void ReleaseSlot() => _slots.Release();
+
+    public void ThrowIfInputFailed() => _inputError?.Throw();
+
+    /// <summary>Ends the run: cancels what is left, takes the results nobody will read, and waits for every task.</summary>
+    public async ValueTask StopAsync()
+    {
+        if (!Completion.IsCompleted)
+        {
+            await _cancellation.CancelAsync().ConfigureAwait(false);
+            var reader = _results.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out _))
+                {
+                    _slots.Release();
+                }
+            }
+        }
+
+        try
+        {
+            await Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_inputError is null)
+        {
+            // Work never throws past its request; this is a defect, kept visible in debug builds.
+            Debug.Fail($"A bulk worker failed: {ex}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _onCancelled.Dispose();
+        _waiting.Dispose();
+        _cancellation.Dispose();
+        _slots.Dispose();
+    }
+
+    private async Task PumpAsync(IAsyncEnumerable<BulkRequest> requests)
+    {
+        try
+        {
+            var input = requests.GetAsyncEnumerator(_token);
+            await using (input.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    await _slots.WaitAsync(_token).ConfigureAwait(false);
+                    bool read;
+                    try
+                    {
+                        read = await input.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        _slots.Release();
+                        throw;
+                    }
+
+                    if (!read)
+                    {
+                        _slots.Release();
+                        break;
+                    }
+
+                    Interlocked.Increment(ref _active);
+                    Interlocked.Increment(ref _counters.Read);
+                    await AcceptAsync(input.Current).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_token.IsCancellationRequested)
+        {
+            // Cancelled: read no more. Every request already read still yields its result.
+        }
+        catch (Exception ex)
+        {
+            _inputError = ExceptionDispatchInfo.Capture(ex);
+        }
+        finally
+        {
+            ExitOne();
+        }
+    }
+
+    private async ValueTask AcceptAsync(BulkRequest? request)
+    {
+        var started = _time.GetTimestamp();
+        if (request is null)
+        {
+            await WriteAsync(null, Invalid(new BulkRequest(string.Empty), started, "The input has no request (null).")).ConfigureAwait(false);
+            return;
+        }
+
+        var error = Validate(request, out var uri);
+        if (error is not null)
+        {
+            await WriteAsync(null, Invalid(request, started, error)).ConfigureAwait(false);
+            return;
+        }
+
+        var item = new BulkWorkItem(request, uri!, HasIdempotencyKey(request), started);
+        _ready.Writer.TryWrite(item);
+    }
+
+    private async Task WorkAsync()
+    {
+        var reader = _ready.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var item))
+            {
+                BulkResult? result;
+                try
+                {
+                    result = await StepAsync(item).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // A defect must not cost the run: the request ends with the error, the others go on.
+                    result = Finish(item, BulkOutcome.Failed, RetryStopReason.NonRetryableError, $"Unexpected error in the bulk engine: {ex.Message}");
+                }
+
+                if (result is not null)
+                {
+                    await WriteAsync(item, result).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes one step of a request: ask the host, then send an attempt. Null when the request now waits.</summary>
+    private async ValueTask<BulkResult?> StepAsync(BulkWorkItem item)
+    {
+        if (_token.IsCancellationRequested)
+        {
+            return Cancelled(item);
+        }
+
+        var elapsed = _time.GetElapsedTime(item.Started);
+        if (PastDeadline(elapsed, TimeSpan.Zero))
+        {
+            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item));
+        }
+
+        // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
+        var host = _engine.Hosts.GetState(item.Uri);
+        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted);
+        if (!permit.IsAcquired)
+        {
+            Interlocked.Increment(ref _counters.HostRefusals);
+
+            // A retry held back by the throttle is counted once as a request, however often it asks again.
+            item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
+            return OnRefused(item, host.Key, permit, elapsed);
+        }
+
+        item.RetryCounted = false;
+        if (item.LeadsLineOf is not null)
+        {
+            // The host has room again: the next in line asks at once, while this one sends.
+            PassLine(item);
+        }
+
+        var hostWait = TimeSpan.Zero;
+        if (item.HostWaitStarted != 0)
+        {
+            hostWait = _time.GetElapsedTime(item.HostWaitStarted);
+            item.HostWaitStarted = 0;
+        }
+
+        using (permit)
+        {
+            return await AttemptAsync(item, permit, hostWait).ConfigureAwait(false);
+        }
+    }
+
+    private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
+    {
+        var failFast = FailFastReason(permit);
+        if (failFast != RetryStopReason.None)
+        {
+            return Finish(item, BulkOutcome.Failed, failFast, $"The host {item.Uri.Authority} refused the attempt: {permit.DenialReason}.");
+        }
+
+        // A paused or busy host parks the request; no worker waits for it.
+        var wait = permit.RetryAfter > BulkDefaults.MinHostWait ? permit.RetryAfter : BulkDefaults.MinHostWait;
+        if (PastDeadline(elapsed, wait))
+        {
+            var reason = permit.DenialReason is null ? string.Empty : $" ({permit.DenialReason})";
+            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} The host {item.Uri.Authority} asked to wait {Seconds(wait)} s{reason}.");
+        }
+
+        if (item.HostWaitStarted == 0)
+        {
+            item.HostWaitStarted = _time.GetTimestamp();
+        }
+
+        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit && item.LeadsLineOf is null)
+        {
+            // A host at its limit frees room one request at a time: one request asks again at the host's hint and the
+            // others queue behind it, instead of thousands each polling every millisecond.
+            lock (_lines)
+            {
+                if (_linesClosed)
+                {
+                    return Cancelled(item);
+                }
+
+                if (_lines.TryGetValue(hostKey, out var line))
+                {
+                    CountWaiting(item, BulkWaitKind.Host);
+                    line.Enqueue(item);
+                    return null;
+                }
+
+                _lines.Add(hostKey, new Queue<BulkWorkItem>());
+                item.LeadsLineOf = hostKey;
+            }
+        }
+
+        return Park(item, wait, BulkWaitKind.Host) ? null : Cancelled(item);
+    }
+
+    /// <summary>Hands the lead of a host's line to the next request in it, which asks at once; the last closes the line.</summary>
+    private void PassLine(BulkWorkItem leader)
+    {
+        BulkWorkItem? next = null;
+        lock (_lines)
+        {
+            if (_lines.TryGetValue(leader.LeadsLineOf!, out var line))
+            {
+                if (line.TryDequeue(out next))
+                {
+                    next.LeadsLineOf = leader.LeadsLineOf;
+                }
+                else
+                {
+                    _lines.Remove(leader.LeadsLineOf!);
+                }
+            }
+
+            leader.LeadsLineOf = null;
+        }
+
+        if (next is not null)
+        {
+            OnDue(next);
+        }
+    }
+
+    /// <summary>
+    /// Whether a refusal ends the request: only an open circuit or an exhausted retry budget, and only when the host
+    /// options say fail fast (as <see cref="HostState.AcquireAsync"/> decides for the handler). A pause, a limit, or a
+    /// circuit or budget the options say to wait for, parks the request instead.
+    /// </summary>
+    private RetryStopReason FailFastReason(HostPermit permit)
+    {
+        var options = _engine.Hosts.Options;
+        return permit.DenialReason switch
+        {
+            HostDenialReasons.CircuitOpen when options.FailFastWhenCircuitOpen => RetryStopReason.CircuitOpen,
+            HostDenialReasons.RetryBudgetExhausted when options.FailFastWhenRetryThrottled => RetryStopReason.RetryBudgetExhausted,
+            _ => RetryStopReason.None,
+        };
+    }
+
+    private bool Park(BulkWorkItem item, TimeSpan delay, BulkWaitKind kind)
+    {
+        CountWaiting(item, kind);
+        if (_waiting.TryEnqueue(item, delay))
+        {
+            Interlocked.Increment(ref _counters.Parked);
+            return true;
+        }
+
+        // The run was cancelled and the queue closed: the worker ends the request itself.
+        LeaveWaiting(item);
+        return false;
+    }
+
+    private void CountWaiting(BulkWorkItem item, BulkWaitKind kind)
+    {
+        item.Waiting = kind;
+        if (kind == BulkWaitKind.Retry)
+        {
+            Interlocked.Increment(ref _counters.WaitingForRetry);
+        }
+        else
+        {
+            Interlocked.Increment(ref _counters.WaitingForHost);
+        }
+    }
+
+    private void OnDue(BulkWorkItem item)
+    {
+        LeaveWaiting(item);
+        _ready.Writer.TryWrite(item);
+    }
+
+    private void LeaveWaiting(BulkWorkItem item)
+    {
+        if (item.Waiting == BulkWaitKind.Retry)
+        {
+            Interlocked.Decrement(ref _counters.WaitingForRetry);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _counters.WaitingForHost);
+        }
+
+        item.Waiting = BulkWaitKind.None;
+    }
+
+    private void OnCancelled()
+    {
+        // Waiting requests go back to the workers, which end each one as cancelled.
+        foreach (var item in _waiting.Close())
+        {
+            OnDue(item);
+        }
+
+        List<BulkWorkItem> queued = [];
+        lock (_lines)
+        {
+            _linesClosed = true;
+            foreach (var line in _lines.Values)
+            {
+                queued.AddRange(line);
+            }
+
+            _lines.Clear();
+        }
+
+        foreach (var item in queued)
+        {
+            OnDue(item);
+        }
+    }
+
+    private async ValueTask WriteAsync(BulkWorkItem? item, BulkResult result)
+    {
+        _counters.CountOutcome(result.Outcome);
+        if (item?.LeadsLineOf is not null)
+        {
+            PassLine(item);
+        }
+
+        if (item is { Retrying: true })
+        {
+            Interlocked.Decrement(ref _counters.Retrying);
+        }
+
+        // No token: StopAsync drains the channel when the caller stops reading, so this never blocks for good.
+        await _results.Writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+        ExitOne();
+    }
+
+    private void ExitOne()
+    {
+        if (Interlocked.Decrement(ref _active) == 0)
+        {
+            _ready.Writer.TryComplete();
+            _results.Writer.TryComplete();
+        }
+    }
+
+    private bool PastDeadline(TimeSpan elapsed, TimeSpan wait)
+        => _retry.Deadline != Timeout.InfiniteTimeSpan && elapsed + wait >= _retry.Deadline;
+
+    private string DeadlineMessage(BulkWorkItem item)
+        => $"The request reached its deadline of {Seconds(_retry.Deadline)} s after {item.Attempts} attempt(s).";
+
+    private BulkResult Cancelled(BulkWorkItem item)
+        => Finish(item, BulkOutcome.Cancelled, RetryStopReason.Cancelled, "The run was cancelled.");
+
+    private BulkResult Finish(BulkWorkItem item, BulkOutcome outcome, RetryStopReason stop, string? error, in BodyOutcome body = default)
+    {
+        item.History.StopReason = stop;
+        item.History.Elapsed = _time.GetElapsedTime(item.Started);
+        var result = new BulkResult(item.Request, outcome, item.History, error)
+        {
+            Bytes = body.Bytes,
+            BodyPath = body.Path,
+            Body = body.Body,
+        };
+        return result;
+    }
+
+    private BulkResult Invalid(BulkRequest request, long started, string error)
+    {
+        var history = new RetryHistory { StopReason = RetryStopReason.NonRetryableError, Elapsed = _time.GetElapsedTime(started) };
+        return new BulkResult(request, BulkOutcome.InvalidInput, history, error);
+    }
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,61 @@
+using Reprise.Retry;
+
+namespace Reprise.Bulk;
+
+/// <summary>Where a request in progress is waiting, for the progress counters.</summary>
+internal enum BulkWaitKind
+{
+    None,
+    Retry,
+    Host,
+}
+
+/// <summary>
+/// One input request in progress: the state carried between its attempts. It is all a waiting request costs; no
+/// task, timer or message is held while it waits.
+/// </summary>
+internal sealed class BulkWorkItem
+{
+    public BulkWorkItem(BulkRequest request, Uri uri, bool hasIdempotencyKey, long started)
+    {
+        Request = request;
+        Uri = uri;
+        HasIdempotencyKey = hasIdempotencyKey;
+        Started = started;
+    }
+
+    public BulkRequest Request { get; }
+
+    public Uri Uri { get; }
+
+    public bool HasIdempotencyKey { get; }
+
+    /// <summary>Gets when the engine read the request, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long Started { get; }
+
+    public RetryHistory History { get; } = new();
+
+    /// <summary>Gets or sets how many attempts were sent.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Gets or sets the wait before the next attempt, for decorrelated jitter.</summary>
+    public TimeSpan PreviousDelay { get; set; }
+
+    /// <summary>Gets or sets when the request began to wait for its host for the next attempt; zero when it is not.</summary>
+    public long HostWaitStarted { get; set; }
+
+    /// <summary>Gets or sets whether the host's retry throttle already counted the pending retry when it held it back.</summary>
+    public bool RetryCounted { get; set; }
+
+    /// <summary>Gets or sets whether the request was counted in <see cref="BulkCounters.Retrying"/>.</summary>
+    public bool Retrying { get; set; }
+
+    /// <summary>
+    /// Gets or sets the host whose line this request leads: it alone asks the busy host again, for the requests
+    /// queued behind it. Null when it leads no line.
+    /// </summary>
+    public string? LeadsLineOf { get; set; }
+
+    /// <summary>Gets or sets what the request waits for in the delay queue.</summary>
+    public BulkWaitKind Waiting { get; set; }
+}

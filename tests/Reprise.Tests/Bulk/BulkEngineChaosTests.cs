@@ -1,0 +1,144 @@
+using System.Net;
+using Reprise.Bulk;
+using Reprise.Chaos;
+using Reprise.Chaos.Configuration;
+using Reprise.Retry;
+using Reprise.Tests.TestSupport;
+using static Reprise.Tests.Bulk.BulkTestSupport;
+
+namespace Reprise.Tests.Bulk;
+
+/// <summary>The bulk engine over real sockets, against the chaos server on 127.0.0.1, with its own default handler.</summary>
+public class BulkEngineChaosTests
+{
+    [Fact]
+    public async Task RunAsync_MixedStatusesOverSockets_GivesEachUrlItsOutcomeAndAttempts()
+    {
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions
+        {
+            Routes =
+            {
+                new ChaosRouteOptions { Path = "/ok", BodySize = 100 },
+                new ChaosRouteOptions { Path = "/flaky", Sequence = "503,503,200" },
+                new ChaosRouteOptions { Path = "/missing", Status = 404 },
+                new ChaosRouteOptions { Path = "/down", Status = 500 },
+                new ChaosRouteOptions { Path = "/cut", Sequence = "cut,200", BodySize = 1000 },
+                new ChaosRouteOptions { Path = "/reset", Sequence = "reset,200" },
+            },
+        });
+        using var engine = new BulkEngine(Options(o => o.Retry.MaxAttempts = 3));
+        var expected = new Dictionary<string, (BulkOutcome Outcome, int Attempts)>();
+        void Expect(string path, BulkOutcome outcome, int attempts) => expected[server.GetUri(path).ToString()] = (outcome, attempts);
+        for (var i = 0; i < 5; i++)
+        {
+            Expect($"/ok/{i}", BulkOutcome.Succeeded, 1);
+            Expect($"/flaky/{i}", BulkOutcome.Succeeded, 3);
+            Expect($"/missing/{i}", BulkOutcome.Failed, 1);
+            Expect($"/down/{i}", BulkOutcome.Failed, 3);
+            Expect($"/cut/{i}", BulkOutcome.Succeeded, 2);
+            Expect($"/reset/{i}", BulkOutcome.Succeeded, 2);
+        }
+
+        expected["not a url"] = (BulkOutcome.InvalidInput, 0);
+        expected["ftp://127.0.0.1/file"] = (BulkOutcome.InvalidInput, 0);
+
+        var results = await engine.RunAsync(Urls([.. expected.Keys])).CollectAsync();
+
+        Assert.Equal(expected.Count, results.Count);
+        Assert.Equal(expected.Keys.Order(), results.Select(r => r.Url).Order());
+        Assert.All(results, r => Assert.Equal(expected[r.Url], (r.Outcome, r.Attempts)));
+        Assert.All(results.Where(r => r.Url.Contains("/ok/", StringComparison.Ordinal)), r => Assert.Equal(100, r.Bytes));
+        Assert.All(results.Where(r => r.Url.Contains("/missing/", StringComparison.Ordinal)), r => Assert.Equal("HTTP 404 Not Found", r.Error));
+        Assert.All(results.Where(r => r.Url.Contains("/down/", StringComparison.Ordinal)), r => Assert.Equal(RetryStopReason.AttemptsExhausted, r.StopReason));
+        Assert.All(results.Where(r => r.Url.Contains("/cut/", StringComparison.Ordinal)), r => Assert.Equal(HttpStatusCode.OK, r.History.Attempts[0].StatusCode));
+        Assert.Equal(results.Sum(r => r.Attempts), server.Stats.TotalRequests);
+    }
+
+    [Fact]
+    public async Task RunAsync_HostAskingToWait_DoesNotDelayAnotherHostsUrls()
+    {
+        // The engine and the server share a fake clock that stands still until every healthy URL is done: the healthy
+        // host can only finish first if the waiting host's requests hold no worker.
+        var time = NewClock();
+        await using var server = await ChaosServer.StartAsync(
+            new ChaosOptions
+            {
+                Hosts =
+                {
+                    new ChaosHostOptions
+                    {
+                        // From its first request the host answers 503 with Retry-After: 5 for five seconds.
+                        Name = "paused",
+                        Outage = new ChaosOutageOptions { DurationMs = 5_000, RetryAfterSeconds = 5 },
+                        Routes = { new ChaosRouteOptions() },
+                    },
+                    new ChaosHostOptions { Name = "healthy", Routes = { new ChaosRouteOptions() } },
+                },
+            },
+            time);
+        using var engine = new BulkEngine(Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (2, 100)), timeProvider: time);
+        var paused = server.Hosts["paused"];
+        var healthy = server.Hosts["healthy"];
+        var urls = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            urls.Add(paused.GetUri($"/item/{i}").ToString());
+            urls.Add(healthy.GetUri($"/item/{i}").ToString());
+        }
+
+        await using var results = engine.RunAsync(Urls([.. urls])).GetAsyncEnumerator();
+        var first = new List<BulkResult>();
+        for (var i = 0; i < 20; i++)
+        {
+            first.Add(await results.NextAsync());
+        }
+
+        Assert.All(first, r => Assert.StartsWith(healthy.BaseAddress.ToString(), r.Url, StringComparison.Ordinal));
+        Assert.All(first, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
+        Assert.Equal(NewClock().GetUtcNow(), time.GetUtcNow());
+
+        var rest = new List<BulkResult>();
+        for (var i = 0; i < 20; i++)
+        {
+            var next = results.MoveNextAsync().AsTask();
+            for (var step = 0; !next.IsCompleted; step++)
+            {
+                // Moving the fake clock on while the sockets work is harmless: only the order of results is asserted.
+                Assert.True(step < 100_000, "The waiting host's requests never completed.");
+                time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+                await Task.WhenAny(next, Task.Delay(1));
+            }
+
+            Assert.True(await next);
+            rest.Add(results.Current);
+        }
+
+        Assert.False(await results.MoveNextAsync());
+        Assert.All(rest, r => Assert.StartsWith(paused.BaseAddress.ToString(), r.Url, StringComparison.Ordinal));
+        Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+
+        // The shared pause: once the host asked to wait, the others waited too and spent no attempt on it.
+        Assert.All(rest, r => Assert.InRange(r.Attempts, 1, 2));
+        // With two workers one request may already be on its way when the first answer pauses the host; no other.
+        Assert.InRange(paused.Stats.GroupEarlyRequests, 0, 1);
+        Assert.Equal(20, healthy.Stats.TotalRequests);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWithAttemptsHangingOnTheServer_YieldsCancelledForEach()
+    {
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions { Routes = { new ChaosRouteOptions { Path = "/hang", Hang = true } } });
+        using var engine = new BulkEngine(Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (3, 10)));
+        using var cancellation = new CancellationTokenSource();
+        var urls = Enumerable.Range(0, 5).Select(i => server.GetUri($"/hang/{i}").ToString()).ToArray();
+
+        var run = engine.RunAsync(Urls(urls), cancellation.Token).CollectAsync();
+        await WaitUntilAsync(() => server.Stats.InFlight == 3);
+        await cancellation.CancelAsync();
+        var results = await run;
+
+        Assert.Equal(urls.Order(), results.Select(r => r.Url).Order());
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
+        Assert.Equal(3, results.Count(r => r.Attempts == 1));
+    }
+}

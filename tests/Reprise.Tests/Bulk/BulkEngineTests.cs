@@ -1,0 +1,566 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Reprise.Bulk;
+using Reprise.Hosts;
+using Reprise.Retry;
+using Reprise.Tests.TestSupport;
+using static Reprise.Tests.Bulk.BulkTestSupport;
+
+namespace Reprise.Tests.Bulk;
+
+public class BulkEngineTests
+{
+    [Fact]
+    public async Task RunAsync_MixedInput_YieldsExactlyOneResultPerInput()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/missing", [HttpStatusCode.NotFound]));
+        using var engine = Engine(handler, time);
+        string[] urls = ["http://a.test/1", "not a url", "http://a.test/missing", "ftp://a.test/file", "/relative/path", "", "https://b.test/2", "http://"];
+
+        var results = await engine.RunAsync(Urls(urls)).CollectAsync();
+
+        Assert.Equal(urls.Order(), results.Select(r => r.Url).Order());
+        var byUrl = results.ToDictionary(r => r.Url);
+        Assert.Equal(BulkOutcome.Succeeded, byUrl["http://a.test/1"].Outcome);
+        Assert.Equal(BulkOutcome.Succeeded, byUrl["https://b.test/2"].Outcome);
+        Assert.Equal(BulkOutcome.Failed, byUrl["http://a.test/missing"].Outcome);
+        foreach (var invalid in new[] { "not a url", "ftp://a.test/file", "/relative/path", "", "http://" })
+        {
+            Assert.Equal(BulkOutcome.InvalidInput, byUrl[invalid].Outcome);
+            Assert.Equal(0, byUrl[invalid].Attempts);
+            Assert.NotNull(byUrl[invalid].Error);
+            Assert.Equal(invalid, byUrl[invalid].Id);
+        }
+
+        Assert.Equal("The URL's scheme must be http or https; it is ftp.", byUrl["ftp://a.test/file"].Error);
+        Assert.Equal("The URL's scheme must be http or https; it is file.", byUrl["/relative/path"].Error);
+        Assert.Equal(3, handler.Log.Count);
+        var progress = engine.GetProgress();
+        Assert.Equal((8, 8, 2, 1, 5, 0), (progress.Read, progress.Done, progress.Succeeded, progress.Failed, progress.InvalidInput, progress.InFlight));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.RequestTimeout, 4)]
+    [InlineData(HttpStatusCode.TooManyRequests, 4)]
+    [InlineData(HttpStatusCode.InternalServerError, 4)]
+    [InlineData(HttpStatusCode.BadGateway, 4)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, 4)]
+    [InlineData(HttpStatusCode.GatewayTimeout, 4)]
+    [InlineData(HttpStatusCode.BadRequest, 1)]
+    [InlineData(HttpStatusCode.Forbidden, 1)]
+    [InlineData(HttpStatusCode.NotFound, 1)]
+    [InlineData(HttpStatusCode.NotImplemented, 1)]
+    public async Task RunAsync_FinalFailureStatus_IsRetriedOnlyWhenInTheDefaultSet(HttpStatusCode status, int expectedAttempts)
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/x", [status]));
+        using var engine = Engine(handler, time);
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
+
+        Assert.Equal(BulkOutcome.Failed, result.Outcome);
+        Assert.Equal(status, result.StatusCode);
+        Assert.Equal(expectedAttempts, result.Attempts);
+        Assert.Equal(expectedAttempts, handler.AttemptsOf("http://a.test/x"));
+        Assert.Equal(expectedAttempts == 1 ? RetryStopReason.Completed : RetryStopReason.AttemptsExhausted, result.StopReason);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotFound_FailsAtOnceNamingTheStatus()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/gone", [HttpStatusCode.NotFound]));
+        using var engine = Engine(handler, time);
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/gone")).CollectAsync());
+
+        Assert.Equal("HTTP 404 Not Found", result.Error);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal(RetryStopReason.Completed, result.StopReason);
+    }
+
+    [Fact]
+    public async Task RunAsync_AttemptsExhausted_SaysSoWithTheLastStatus()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/down", [HttpStatusCode.ServiceUnavailable]));
+        using var engine = Engine(handler, time, o => o.Retry.MaxAttempts = 3);
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/down")).CollectAsync());
+
+        Assert.Equal("Gave up after 3 attempt(s); the last: HTTP 503 Service Unavailable.", result.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailuresThenSuccess_SucceedsWithTheWholeHistory()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/flaky", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK]));
+        using var engine = Engine(handler, time);
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/flaky")).CollectAsync());
+
+        Assert.Equal(BulkOutcome.Succeeded, result.Outcome);
+        Assert.True(result.IsSuccess);
+        Assert.Null(result.Error);
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK], result.History.Attempts.Select(a => a.StatusCode!.Value));
+        Assert.Equal(RetryStopReason.Completed, result.StopReason);
+        Assert.Equal(2, engine.GetProgress().RetriesSent);
+        Assert.Equal(0, engine.GetProgress().Retrying);
+    }
+
+    [Fact]
+    public async Task RunAsync_RequestWaitingForItsRetry_DoesNotHoldTheOnlySlot()
+    {
+        // One worker. The first request is told to come back in 10 s; the clock does not move until the other three
+        // are done, so they can only complete if the waiting request left the worker free.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, attempt, _, _) =>
+        {
+            var response = new HttpResponseMessage(url.EndsWith("/slow", StringComparison.Ordinal) && attempt == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(10));
+            }
+
+            return Task.FromResult(response);
+        });
+        using var engine = Engine(handler, time, o => o.MaxConcurrency = 1);
+        var start = time.GetUtcNow();
+
+        await using var results = engine.RunAsync(Urls("http://a.test/slow", "http://a.test/1", "http://a.test/2", "http://a.test/3")).GetAsyncEnumerator();
+        var first = new[] { await results.NextAsync(), await results.NextAsync(), await results.NextAsync() };
+
+        Assert.Equal(["http://a.test/1", "http://a.test/2", "http://a.test/3"], first.Select(r => r.Url));
+        Assert.All(first, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+        Assert.Equal(start, time.GetUtcNow());
+        Assert.Equal(1, engine.GetProgress().WaitingForRetry);
+        Assert.Equal(1, handler.AttemptsOf("http://a.test/slow"));
+
+        var last = results.MoveNextAsync();
+        time.AdvanceInline(TimeSpan.FromSeconds(10));
+        Assert.True(await last.AsTask().WaitAsync(HangGuard));
+
+        var slow = results.Current;
+        Assert.Equal(BulkOutcome.Succeeded, slow.Outcome);
+        Assert.Equal(2, slow.Attempts);
+        Assert.Equal(TimeSpan.FromSeconds(10), slow.History.Attempts[0].Delay);
+        Assert.Equal(RetryWaitSource.RetryAfter, slow.History.Attempts[0].DelaySource);
+        Assert.Equal(start + TimeSpan.FromSeconds(10), handler.Log.Single(s => s.Url.EndsWith("/slow", StringComparison.Ordinal) && s.Attempt == 2).At);
+        Assert.False(await results.MoveNextAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_HostPausedByRetryAfter_ParksItsRequestsWithoutSendingAndOthersGoOn()
+    {
+        // Host coordination on: the first answer of paused.test pauses that host for 10 s. Its other requests wait
+        // without an attempt and without a worker, while healthy.test's complete on a clock that stands still.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, attempt, _, _) =>
+        {
+            var response = new HttpResponseMessage(url.Contains("paused.test", StringComparison.Ordinal) && time.GetUtcNow() == NewClock().GetUtcNow() ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(10));
+            }
+
+            return Task.FromResult(response);
+        });
+        using var engine = new BulkEngine(handler, Options(o => o.MaxConcurrency = 1), timeProvider: time);
+        string[] paused = ["http://paused.test/1", "http://paused.test/2", "http://paused.test/3"];
+        string[] healthy = ["http://healthy.test/1", "http://healthy.test/2", "http://healthy.test/3"];
+
+        await using var results = engine.RunAsync(Urls([.. paused.Zip(healthy, (p, h) => new[] { p, h }).SelectMany(pair => pair)])).GetAsyncEnumerator();
+        var first = new[] { await results.NextAsync(), await results.NextAsync(), await results.NextAsync() };
+
+        Assert.Equal(healthy, first.Select(r => r.Url).Order());
+        Assert.Single(handler.Log, s => s.Url.Contains("paused.test", StringComparison.Ordinal));
+        await WaitUntilAsync(() => engine.GetProgress() is { WaitingForRetry: 1, WaitingForHost: 2 });
+        Assert.NotNull(engine.Hosts.GetSnapshot(new Uri("http://paused.test/"))!.PausedUntil);
+
+        var rest = new List<BulkResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            var next = results.MoveNextAsync().AsTask();
+            for (var step = 0; !next.IsCompleted; step++)
+            {
+                Assert.True(step < 10_000, "The paused host's requests never completed.");
+                time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+                await Task.WhenAny(next, Task.Delay(1));
+            }
+
+            Assert.True(await next);
+            rest.Add(results.Current);
+        }
+
+        Assert.Equal(paused, rest.Select(r => r.Url).Order());
+        Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+        Assert.Equal([1, 1, 2], rest.Select(r => r.Attempts).Order());
+        Assert.All(handler.Log.Where(s => s.Url.Contains("paused.test", StringComparison.Ordinal) && s.At > NewClock().GetUtcNow()), s => Assert.True(s.At >= NewClock().GetUtcNow().AddSeconds(10)));
+    }
+
+    [Fact]
+    public async Task RunAsync_HostAtItsConcurrencyLimit_IsAskedAgainByOneRequestNotByAll()
+    {
+        // The host allows two requests in flight and holds them; 48 more wait. Each step of the clock (longer than the
+        // host's hint, its round trip over its limit) lets one request ask again for the line behind it: 1 poll, not 48.
+        var time = NewClock();
+        var held = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<HttpResponseMessage>>();
+        var release = false;
+        var handler = new BulkTestHandler(time, (_, _, _, _) =>
+        {
+            if (Volatile.Read(ref release))
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+            }
+
+            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            held.Enqueue(pending);
+            return pending.Task;
+        });
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = 2, AdaptiveConcurrencyEnabled = false }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (8, 64)), registry, time);
+
+        var run = engine.RunAsync(Urls([.. Enumerable.Range(0, 50).Select(i => $"http://busy.test/{i}")])).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 48 } && engine.Counters.Parked == 1);
+        var before = engine.Counters.HostRefusals;
+        var parked = engine.Counters.Parked;
+        for (var i = 0; i < 20; i++)
+        {
+            // Advanced only once the leader is back in the delay queue, so each step finds it due.
+            time.AdvanceInline(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(() => Volatile.Read(ref engine.Counters.Parked) > parked + i);
+        }
+
+        Assert.Equal(20, engine.Counters.HostRefusals - before);
+        Assert.Equal(2, handler.Log.Count);
+
+        Volatile.Write(ref release, true);
+        while (held.TryDequeue(out var pending))
+        {
+            pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        }
+
+        for (var step = 0; !run.IsCompleted; step++)
+        {
+            Assert.True(step < 100_000, "The line never drained.");
+            time.AdvanceInline(TimeSpan.FromMilliseconds(10));
+            await Task.WhenAny(run, Task.Delay(1));
+        }
+
+        var results = await run;
+        Assert.Equal(50, results.Count);
+        Assert.All(results, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
+        Assert.Equal(0, engine.GetProgress().WaitingForHost);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileRequestsQueueForABusyHost_YieldsCancelledForEach()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = 2, AdaptiveConcurrencyEnabled = false }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (8, 64)), registry, time);
+        using var cancellation = new CancellationTokenSource();
+
+        var run = engine.RunAsync(Urls([.. Enumerable.Range(0, 30).Select(i => $"http://busy.test/{i}")]), cancellation.Token).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 28 });
+        await cancellation.CancelAsync();
+        var results = await run;
+
+        Assert.Equal(30, results.Count);
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
+        Assert.Equal(0, engine.GetProgress().WaitingForHost);
+    }
+
+    [Fact]
+    public async Task RunAsync_RetryAfterPastTheDeadline_FailsWithoutWaiting()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, _) =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+            return Task.FromResult(response);
+        });
+        using var engine = Engine(handler, time, o => o.Retry.Deadline = TimeSpan.FromSeconds(20));
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
+
+        Assert.Equal(BulkOutcome.Failed, result.Outcome);
+        Assert.Equal(RetryStopReason.DeadlineExceeded, result.StopReason);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal("The request reached its deadline of 20 s after 1 attempt(s). The last: HTTP 429 Too Many Requests.", result.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_HangingAttempt_TimesOutOnTheClockAndIsRetried()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, attempt, _, token) => attempt == 1 ? BulkTestHandler.Hang(token) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)));
+        using var engine = Engine(handler, time, o => o.Retry.AttemptTimeout = TimeSpan.FromSeconds(5));
+
+        await using var results = engine.RunAsync(Urls("http://a.test/x")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync();
+        await WaitUntilAsync(() => handler.Log.Count == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(5));
+        Assert.True(await next.AsTask().WaitAsync(HangGuard));
+
+        var result = results.Current;
+        Assert.Equal(BulkOutcome.Succeeded, result.Outcome);
+        Assert.Equal(AttemptClassifier.TimeoutErrorType, result.History.Attempts[0].ErrorType);
+        Assert.Equal(2, result.Attempts);
+    }
+
+    [Fact]
+    public async Task RunAsync_AttemptHangingPastTheDeadline_IsCutThereAndFails()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        using var engine = Engine(handler, time, o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)));
+
+        await using var results = engine.RunAsync(Urls("http://a.test/x")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync();
+        await WaitUntilAsync(() => handler.Log.Count == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(10));
+        Assert.True(await next.AsTask().WaitAsync(HangGuard));
+
+        var result = results.Current;
+        Assert.Equal(BulkOutcome.Failed, result.Outcome);
+        Assert.Equal(RetryStopReason.DeadlineExceeded, result.StopReason);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal(AttemptClassifier.TimeoutErrorType, result.History.Attempts[0].ErrorType);
+        Assert.Equal(TimeSpan.FromSeconds(10), result.Elapsed);
+    }
+
+    [Fact]
+    public void Constructor_SharedRegistry_IsTheOneExposedForSnapshots()
+    {
+        var time = NewClock();
+        var registry = new Reprise.Hosts.HostRegistry(time);
+
+        using var engine = new BulkEngine(BulkTestHandler.Scripted(time), Options(), registry);
+
+        Assert.Same(registry, engine.Hosts);
+    }
+
+    [Fact]
+    public async Task RunAsync_TransportError_IsRetriedThenReported()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "Connection reset")));
+        using var engine = Engine(handler, time, o => o.Retry.MaxAttempts = 2);
+
+        var result = Assert.Single(await engine.RunAsync(Urls("http://a.test/x")).CollectAsync());
+
+        Assert.Equal(BulkOutcome.Failed, result.Outcome);
+        Assert.Null(result.StatusCode);
+        Assert.Equal(2, result.Attempts);
+        Assert.Equal("Gave up after 2 attempt(s); the last: connection_error (Connection reset).", result.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_PostOn503_IsNotRetriedWithoutAnIdempotencyKey()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/orders", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK]));
+        using var engine = Engine(handler, time);
+        var plain = new BulkRequest("http://a.test/orders") { Method = HttpMethod.Post, Body = "{}"u8.ToArray(), ContentType = "application/json" };
+
+        var result = Assert.Single(await engine.RunAsync(new[] { plain }.AsAsync()).CollectAsync());
+
+        Assert.Equal(RetryStopReason.MethodNotIdempotent, result.StopReason);
+        Assert.Equal(1, result.Attempts);
+    }
+
+    [Fact]
+    public async Task RunAsync_MethodHeadersAndBody_AreSentOnEveryAttempt()
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time, ("http://a.test/orders", [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK]));
+        using var engine = Engine(handler, time);
+        var request = new BulkRequest("http://a.test/orders")
+        {
+            Method = HttpMethod.Post,
+            Headers = [new("Idempotency-Key", "k1"), new("X-Trace", "t"), new("Content-Language", "en")],
+            Body = "{\"n\":1}"u8.ToArray(),
+            ContentType = "application/json",
+        };
+
+        var result = Assert.Single(await engine.RunAsync(new[] { request }.AsAsync()).CollectAsync());
+
+        Assert.Equal(BulkOutcome.Succeeded, result.Outcome);
+        Assert.Equal(2, handler.Log.Count);
+        Assert.All(handler.Log, sent =>
+        {
+            Assert.Equal(HttpMethod.Post, sent.Method);
+            Assert.Equal("k1", sent.Headers["Idempotency-Key"]);
+            Assert.Equal("t", sent.Headers["X-Trace"]);
+            Assert.Equal("{\"n\":1}", System.Text.Encoding.UTF8.GetString(sent.Body!));
+            Assert.Equal("application/json", sent.ContentType);
+        });
+    }
+
+    [Theory]
+    [InlineData("Bad Name", "v", "The header 'Bad Name' is not a valid header name.")]
+    [InlineData("X-Split", "a\r\nInjected: 1", "The header 'X-Split' has no name or a value with a line break or NUL.")]
+    public async Task RunAsync_InvalidHeader_IsInvalidInputAndNothingIsSent(string name, string value, string expected)
+    {
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time);
+        using var engine = Engine(handler, time);
+        var request = new BulkRequest("http://a.test/x") { Headers = [new(name, value)] };
+
+        var result = Assert.Single(await engine.RunAsync(new[] { request }.AsAsync()).CollectAsync());
+
+        Assert.Equal(BulkOutcome.InvalidInput, result.Outcome);
+        Assert.Equal(expected, result.Error);
+        Assert.Empty(handler.Log);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_YieldsACancelledResultForEveryInputRead()
+    {
+        // Two attempts hang in flight, one request waits 30 s for its retry, the rest wait for a worker.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, _, _, token) =>
+        {
+            if (url.EndsWith("/later", StringComparison.Ordinal))
+            {
+                var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+                return Task.FromResult(response);
+            }
+
+            return BulkTestHandler.Hang(token);
+        });
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.MaxPendingRequests) = (2, 10));
+        var read = 0;
+        async IAsyncEnumerable<BulkRequest> Input()
+        {
+            yield return new BulkRequest("http://a.test/later");
+            for (var i = 0; i < 1_000; i++)
+            {
+                await Task.CompletedTask;
+                Interlocked.Increment(ref read);
+                yield return new BulkRequest($"http://a.test/{i}");
+            }
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        var run = engine.RunAsync(Input(), cancellation.Token).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForRetry: 1, Read: 10 });
+        await cancellation.CancelAsync();
+        var results = await run;
+
+        Assert.Equal(read + 1, results.Count);
+        Assert.Equal(results.Count, results.Select(r => r.Url).Distinct().Count());
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
+        Assert.All(results, r => Assert.Equal(RetryStopReason.Cancelled, r.StopReason));
+        var later = results.Single(r => r.Url.EndsWith("/later", StringComparison.Ordinal));
+        Assert.Equal(1, later.Attempts);
+        Assert.Equal(2, results.Count(r => r.Attempts == 1 && r != later));
+        var progress = engine.GetProgress();
+        Assert.Equal((0, 0, 0), (progress.InFlight, progress.WaitingForRetry, progress.Retrying));
+    }
+
+    [Fact]
+    public async Task RunAsync_CallerStopsEarly_CancelsTheRestAndWindsDown()
+    {
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, _, _, token) => url.EndsWith("/0", StringComparison.Ordinal) ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)) : BulkTestHandler.Hang(token));
+        using var engine = Engine(handler, time);
+
+        await foreach (var result in engine.RunAsync(Urls([.. Enumerable.Range(0, 100).Select(i => $"http://a.test/{i}")])))
+        {
+            Assert.Equal("http://a.test/0", result.Url);
+            break;
+        }
+
+        var progress = engine.GetProgress();
+        Assert.Equal(progress.Read, progress.Done);
+        Assert.Equal(0, progress.InFlight);
+        Assert.Equal(progress.Read - 1, progress.Cancelled);
+    }
+
+    [Fact]
+    public async Task RunAsync_InputThrows_YieldsTheResultsReadThenThrows()
+    {
+        var time = NewClock();
+        using var engine = Engine(BulkTestHandler.Scripted(time), time);
+        async IAsyncEnumerable<BulkRequest> Input()
+        {
+            yield return new BulkRequest("http://a.test/1");
+            yield return new BulkRequest("http://a.test/2");
+            await Task.CompletedTask;
+            throw new InvalidDataException("line 3 is broken");
+        }
+
+        var results = new List<BulkResult>();
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var result in engine.RunAsync(Input()))
+            {
+                results.Add(result);
+            }
+        });
+
+        Assert.Equal("line 3 is broken", error.Message);
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+    }
+
+    [Fact]
+    public async Task RunAsync_HundredThousandRequests_EachGetsOneResultAndPendingStaysBounded()
+    {
+        const int Count = 100_000;
+        const int MaxPending = 256;
+        var time = NewClock();
+
+        // Every tenth URL fails once and is retried: retries pass through the delay queue and back.
+        var handler = new BulkTestHandler(time, static (url, attempt, _, _) =>
+            Task.FromResult(new HttpResponseMessage(attempt == 1 && url.EndsWith('0') ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)))
+        {
+            Logging = false,
+        };
+        // Host coordination on, as by default: seven hosts, each request through its host's permit.
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (16, MaxPending)), timeProvider: time);
+        long read = 0;
+        long taken = 0;
+        long peak = 0;
+        async IAsyncEnumerable<BulkRequest> Input()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var inProgress = Interlocked.Increment(ref read) - Interlocked.Read(ref taken);
+                if (inProgress > peak)
+                {
+                    peak = inProgress;
+                }
+
+                await Task.CompletedTask;
+                yield return new BulkRequest($"http://h{i % 7}.test/{i}") { Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+        }
+
+        var seen = new bool[Count];
+        var duplicates = 0;
+        var succeeded = 0;
+        await foreach (var result in engine.RunAsync(Input()))
+        {
+            Interlocked.Increment(ref taken);
+            var id = int.Parse(result.Id!, System.Globalization.CultureInfo.InvariantCulture);
+            duplicates += seen[id] ? 1 : 0;
+            seen[id] = true;
+            succeeded += result.IsSuccess ? 1 : 0;
+        }
+
+        Assert.Equal(0, duplicates);
+        Assert.All(seen, Assert.True);
+        Assert.Equal(Count, succeeded);
+        Assert.InRange(peak, 1, MaxPending);
+        Assert.Equal(Count / 10, engine.GetProgress().RetriesSent);
+    }
+}
