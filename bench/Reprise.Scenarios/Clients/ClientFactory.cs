@@ -9,6 +9,7 @@ internal static class ClientFactory
     public static ScenarioClient Create(string name, RunProfile profile) => name switch
     {
         ClientNames.Bare => Parallel(new SocketsHttpHandler(), profile),
+        ClientNames.RepriseBulk => new BulkEngineClient(profile),
         ClientNames.RepriseHandler => Parallel(PeerHandlers.CreateReprise(new SocketsHttpHandler(), profile.Retry), profile),
         ClientNames.Polly => Parallel(PeerHandlers.CreatePolly(new SocketsHttpHandler(), profile.Retry), profile),
         ClientNames.Standard => Standard(profile),

@@ -11,5 +11,5 @@ internal static class ClientNames
     public const string Naive = "naive-loop";
 
     /// <summary>Gets every client, in table order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Bare, RepriseHandler, Standard, Polly, Naive];
+    public static IReadOnlyList<string> All { get; } = [Bare, RepriseBulk, RepriseHandler, Standard, Polly, Naive];
 }
