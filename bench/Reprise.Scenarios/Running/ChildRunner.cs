@@ -22,7 +22,7 @@ internal static class ChildRunner
 
         // Warm up on the host's uncounted stats page, through the same path, at full concurrency: the JIT has run
         // and the connections are open before the clock starts, for every client alike.
-        var warmUp = Enumerable.Repeat(new Uri(baseAddress, "_chaos/stats").AbsoluteUri, profile.Concurrency * 4);
+        var warmUp = Enumerable.Repeat(new Uri(baseAddress, "_chaos/stats").AbsoluteUri, profile.Concurrency * 2);
         await client.RunAsync(warmUp, new Tally(), cancellationToken);
 
         var tally = new Tally();
