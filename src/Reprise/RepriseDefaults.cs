@@ -8,6 +8,12 @@ internal static class RepriseDefaults
     public const long MaxReplayableBodySize = 1024 * 1024;
     public const long MaxBufferedResponseSize = 1024 * 1024;
 
+    // The largest buffer a size option may ask for: one byte under the largest array, for the replay buffer's spare byte.
+    public const long MaxBufferSize = 0x7FFFFFC6; // Array.MaxLength - 1
+
+    // How long draining a discarded body may take; past it the connection is closed instead of reused.
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
     // The largest response body drained (read and dropped) before a retry so its connection can be reused.
     public const long DrainLimit = 64 * 1024;
 

@@ -83,7 +83,7 @@ public sealed class RepriseHandler : DelegatingHandler
             // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
             history.Elapsed = timeouts.Elapsed;
             request.Options.Set(RetryHistory.OptionsKey, history);
-            _telemetry.RequestEnded(request, uri, history);
+            _telemetry.RequestEnded(request.Method, uri, history);
         }
     }
 
@@ -100,10 +100,11 @@ public sealed class RepriseHandler : DelegatingHandler
             throw Cancelled(ex, cancellationToken, timeouts, history);
         }
 
-        var host = _hosts.GetState(uri);
         var previousDelay = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
+            // Looked up at each attempt: the registry may have dropped an idle host while this request waited.
+            var host = _hosts.GetState(uri);
             var waitStarted = _timeProvider.GetTimestamp();
             HostPermit permit;
             try
@@ -125,7 +126,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var hostWait = _timeProvider.GetElapsedTime(waitStarted);
                 var clone = RequestCloner.Clone(request, body.CreateContent());
-                using var activity = _telemetry.StartAttempt(request, uri, attempt);
+                using var activity = _telemetry.StartAttempt(request.Method, uri, attempt);
                 var sent = _timeProvider.GetTimestamp();
                 var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait, activity).ConfigureAwait(false);
                 var duration = _timeProvider.GetElapsedTime(sent);
@@ -136,7 +137,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                 history.Add(record);
-                _telemetry.AttemptEnded(activity, request, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
+                _telemetry.AttemptEnded(activity, request.Method, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
                 var decision = _policy.Decide(
                     request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
@@ -159,11 +160,11 @@ public sealed class RepriseHandler : DelegatingHandler
 
                 record.Delay = decision.Delay;
                 record.DelaySource = decision.Source;
-                _telemetry.Retrying(request, uri, record, _options.RetryOn);
+                _telemetry.Retrying(request.Method, uri, record, _options.RetryOn);
                 previousDelay = decision.Delay;
                 if (response is not null)
                 {
-                    await DiscardAsync(response, timeouts.Token).ConfigureAwait(false);
+                    await DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
                 }
 
                 clone.Dispose();
@@ -180,14 +181,16 @@ public sealed class RepriseHandler : DelegatingHandler
         }
     }
 
-    private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken, TimeProvider timeProvider)
     {
-        // Reading a small body to its end lets the connection go back to the pool instead of being closed.
+        // Reading a small body to its end lets the connection go back to the pool instead of being closed. A server
+        // that sends it slowly gets a short bound of its own, not the rest of the deadline.
         if (response.Content.Headers.ContentLength is { } length and <= RepriseDefaults.DrainLimit)
         {
             try
             {
-                await response.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                using var drain = TimeoutScope.Start(cancellationToken, RepriseDefaults.DrainTimeout, timeProvider);
+                await response.Content.CopyToAsync(Stream.Null, drain.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
@@ -216,19 +219,23 @@ public sealed class RepriseHandler : DelegatingHandler
 
             return (response, null, verdict);
         }
-        catch (OperationCanceledException ex) when (timeouts.AttemptTimedOut)
+        catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
         {
+            // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
             response?.Dispose();
-            var error = new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex);
+            var error = timeouts.AttemptTimedOut
+                ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
+                : new TimeoutException(ex.Message, ex);
             return (null, error, _policy.Classify(request, attempt, null, error));
         }
-        catch (OperationCanceledException ex)
+        catch (Exception ex) when (ex is OperationCanceledException || callerToken.IsCancellationRequested)
         {
+            // The caller cancelled (however the inner handler reported it), or the deadline passed.
             response?.Dispose();
             permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
             var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
             history.Add(record);
-            _telemetry.AttemptEnded(activity, request, request.RequestUri!, record, AttemptOutcome.Cancelled);
+            _telemetry.AttemptEnded(activity, request.Method, request.RequestUri!, record, AttemptOutcome.Cancelled);
             throw Cancelled(ex, callerToken, timeouts, history);
         }
         catch (Exception ex)
@@ -245,7 +252,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private bool ShouldBuffer(HttpResponseMessage response)
         => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
 
-    private Exception Cancelled(OperationCanceledException exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
+    private Exception Cancelled(Exception exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
     {
         if (callerToken.IsCancellationRequested)
         {

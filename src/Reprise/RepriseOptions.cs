@@ -66,8 +66,8 @@ public sealed class RepriseOptions
     /// Gets or sets the largest request body buffered so it can be sent again. A larger body is sent once and not
     /// retried (<see cref="RetryStopReason.BodyNotReplayable"/>).
     /// </summary>
-    /// <value>The default value is 1 MiB. Allowed: 0 to 2 GiB.</value>
-    [Range(0L, int.MaxValue)]
+    /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,590 bytes (just under 2 GiB).</value>
+    [Range(0L, RepriseDefaults.MaxBufferSize)]
     public long MaxReplayableBodySize { get; set; } = RepriseDefaults.MaxReplayableBodySize;
 
     /// <summary>
@@ -76,8 +76,8 @@ public sealed class RepriseOptions
     /// an error the caller meets later while reading. Larger bodies, and bodies of unknown length, stream to the
     /// caller untouched. Zero turns buffering off.
     /// </summary>
-    /// <value>The default value is 1 MiB. Allowed: 0 to 2 GiB.</value>
-    [Range(0L, int.MaxValue)]
+    /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,590 bytes (just under 2 GiB).</value>
+    [Range(0L, RepriseDefaults.MaxBufferSize)]
     public long MaxBufferedResponseSize { get; set; } = RepriseDefaults.MaxBufferedResponseSize;
 
     /// <summary>

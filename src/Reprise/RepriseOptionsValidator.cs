@@ -50,14 +50,14 @@ internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
         CheckTimeout(failures, nameof(RepriseOptions.AttemptTimeout), options.AttemptTimeout);
         CheckTimeout(failures, nameof(RepriseOptions.Deadline), options.Deadline);
 
-        if (options.MaxReplayableBodySize is < 0 or > int.MaxValue)
+        if (options.MaxReplayableBodySize is < 0 or > RepriseDefaults.MaxBufferSize)
         {
-            failures.Add($"{nameof(RepriseOptions.MaxReplayableBodySize)} must be between 0 and {int.MaxValue} bytes; it is {options.MaxReplayableBodySize}.");
+            failures.Add($"{nameof(RepriseOptions.MaxReplayableBodySize)} must be between 0 and {RepriseDefaults.MaxBufferSize} bytes; it is {options.MaxReplayableBodySize}.");
         }
 
-        if (options.MaxBufferedResponseSize is < 0 or > int.MaxValue)
+        if (options.MaxBufferedResponseSize is < 0 or > RepriseDefaults.MaxBufferSize)
         {
-            failures.Add($"{nameof(RepriseOptions.MaxBufferedResponseSize)} must be between 0 and {int.MaxValue} bytes; it is {options.MaxBufferedResponseSize}.");
+            failures.Add($"{nameof(RepriseOptions.MaxBufferedResponseSize)} must be between 0 and {RepriseDefaults.MaxBufferSize} bytes; it is {options.MaxBufferedResponseSize}.");
         }
 
         if (!Enum.IsDefined(options.BackoffType))

@@ -15,7 +15,7 @@ public class RepriseOptionsValidatorTests
         { o => o.MaxRetryAfter = TimeSpan.FromDays(2), "MaxRetryAfter must be between 00:00:00 and 1.00:00:00; it is 2.00:00:00." },
         { o => o.AttemptTimeout = TimeSpan.Zero, "AttemptTimeout must be more than 0 and at most 1.00:00:00, or infinite; it is 00:00:00." },
         { o => o.Deadline = TimeSpan.FromSeconds(-5), "Deadline must be more than 0 and at most 1.00:00:00, or infinite; it is -00:00:05." },
-        { o => o.MaxReplayableBodySize = -1, "MaxReplayableBodySize must be between 0 and 2147483647 bytes; it is -1." },
+        { o => o.MaxReplayableBodySize = -1, "MaxReplayableBodySize must be between 0 and 2147483590 bytes; it is -1." },
         { o => o.BackoffType = (BackoffType)42, "BackoffType must be one of ExponentialWithJitter, Exponential, Constant, Linear, DecorrelatedJitter; it is 42." },
     };
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Reprise.Hosts;
 using Reprise.Retry;
+using Reprise.Telemetry;
 
 namespace Reprise.Bulk;
 
@@ -35,7 +36,7 @@ public sealed class BulkEngine : IDisposable
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public BulkEngine(BulkOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
-        : this(CreateDefaultHandler(options), disposeHandler: true, options, hosts, timeProvider)
+        : this(CreateDefaultHandler(options), disposeHandler: true, options, hosts, timeProvider, telemetry: null)
     {
     }
 
@@ -46,11 +47,17 @@ public sealed class BulkEngine : IDisposable
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public BulkEngine(HttpMessageHandler handler, BulkOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
-        : this(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false, options, hosts, timeProvider)
+        : this(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false, options, hosts, timeProvider, telemetry: null)
     {
     }
 
-    private BulkEngine(HttpMessageHandler handler, bool disposeHandler, BulkOptions options, HostRegistry? hosts, TimeProvider? timeProvider)
+    /// <summary>Dependency injection's engine: a registry from <c>HostRegistryProvider</c>, telemetry from the container.</summary>
+    internal BulkEngine(BulkOptions options, HostRegistry hosts, RepriseTelemetry telemetry)
+        : this(CreateDefaultHandler(options), disposeHandler: true, options, hosts, hosts.TimeProvider, telemetry)
+    {
+    }
+
+    private BulkEngine(HttpMessageHandler handler, bool disposeHandler, BulkOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
     {
         BulkOptionsValidator.ThrowIfInvalid(options);
         TimeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
@@ -61,6 +68,8 @@ public sealed class BulkEngine : IDisposable
         BodyHandling = options.BodyHandling;
         MaxBodyInMemory = options.MaxBodyInMemory;
         BodySink = options.BodySink;
+        Telemetry = telemetry ?? RepriseTelemetry.Create(options.Retry.Telemetry, category: RepriseTelemetry.BulkEngineCategory);
+        Telemetry.Observe(Hosts);
         _invoker = new HttpMessageInvoker(handler, disposeHandler);
     }
 
@@ -74,6 +83,8 @@ public sealed class BulkEngine : IDisposable
     internal HttpMessageInvoker Invoker => _invoker;
 
     internal BulkCounters Counters { get; } = new();
+
+    internal RepriseTelemetry Telemetry { get; }
 
     internal int MaxConcurrency { get; }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Reprise.Hosts;
 using Reprise.Retry;
+using Reprise.Telemetry;
 using Reprise.Timing;
 
 namespace Reprise.Bulk;
@@ -25,6 +26,7 @@ internal sealed partial class BulkRun
         var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
 
         var message = BuildMessage(item);
+        var activity = _telemetry.StartAttempt(item.Request.Method, item.Uri, attempt);
         HttpResponseMessage? response = null;
         Interlocked.Increment(ref _counters.InFlight);
         try
@@ -47,7 +49,9 @@ internal sealed partial class BulkRun
                 {
                     // The run's cancellation is never retried and says nothing about the host.
                     permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
-                    item.History.Add(new AttemptRecord(attempt, null, ex, "cancelled", hostWait, _time.GetElapsedTime(sent)));
+                    var cancelled = new AttemptRecord(attempt, null, ex, "cancelled", hostWait, _time.GetElapsedTime(sent));
+                    item.History.Add(cancelled);
+                    _telemetry.AttemptEnded(activity, item.Request.Method, item.Uri, cancelled, AttemptOutcome.Cancelled);
                     return Cancelled(item);
                 }
                 catch (Exception ex)
@@ -70,7 +74,9 @@ internal sealed partial class BulkRun
                 if (body.Cancelled)
                 {
                     permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
-                    item.History.Add(new AttemptRecord(attempt, response.StatusCode, null, "cancelled", hostWait, duration));
+                    var cancelled = new AttemptRecord(attempt, response.StatusCode, null, "cancelled", hostWait, duration);
+                    item.History.Add(cancelled);
+                    _telemetry.AttemptEnded(activity, item.Request.Method, item.Uri, cancelled, AttemptOutcome.Cancelled);
                     return Cancelled(item);
                 }
 
@@ -86,6 +92,8 @@ internal sealed partial class BulkRun
             permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
             var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
             item.History.Add(record);
+            _telemetry.AttemptEnded(
+                activity, item.Request.Method, item.Uri, record, verdict.Retryable ? AttemptOutcome.Retryable : error is null ? AttemptOutcome.Final : AttemptOutcome.Error);
 
             if (!decision.ShouldRetry)
             {
@@ -94,6 +102,7 @@ internal sealed partial class BulkRun
 
             record.Delay = decision.Delay;
             record.DelaySource = decision.Source;
+            _telemetry.Retrying(item.Request.Method, item.Uri, record, _retry.RetryOn);
             item.PreviousDelay = decision.Delay;
             if (response is not null && !bodyRead)
             {
@@ -107,12 +116,16 @@ internal sealed partial class BulkRun
                 Interlocked.Increment(ref _counters.Retrying);
             }
 
+            // The attempt's activity ends before the request is parked: a retry due at once may start on another worker.
+            activity?.Dispose();
+
             // The worker is free as soon as the request is parked: the wait costs a queue entry, not a slot.
             return Park(item, decision.Delay, BulkWaitKind.Retry) ? null : Cancelled(item);
         }
         finally
         {
             Interlocked.Decrement(ref _counters.InFlight);
+            activity?.Dispose();
             response?.Dispose();
             message.Dispose();
         }

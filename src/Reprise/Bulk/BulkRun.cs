@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Reprise.Hosts;
 using Reprise.Retry;
+using Reprise.Telemetry;
 
 namespace Reprise.Bulk;
 
@@ -23,6 +24,7 @@ internal sealed partial class BulkRun : IDisposable
     private readonly TimeProvider _time;
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _retry;
+    private readonly RepriseTelemetry _telemetry;
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationToken _token;
     private readonly SemaphoreSlim _slots;
@@ -48,6 +50,7 @@ internal sealed partial class BulkRun : IDisposable
         _time = engine.TimeProvider;
         _policy = engine.Policy;
         _retry = engine.Policy.Options;
+        _telemetry = engine.Telemetry;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _token = _cancellation.Token;
         _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
@@ -458,6 +461,7 @@ internal sealed partial class BulkRun : IDisposable
     {
         item.History.StopReason = stop;
         item.History.Elapsed = _time.GetElapsedTime(item.Started);
+        _telemetry.RequestEnded(item.Request.Method, item.Uri, item.History);
         var result = new BulkResult(item.Request, outcome, item.History, error)
         {
             Bytes = body.Bytes,

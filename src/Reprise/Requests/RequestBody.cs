@@ -9,19 +9,21 @@ namespace Reprise.Requests;
 internal sealed class RequestBody
 {
     private readonly byte[]? _buffer;
+    private readonly int _length;
     private readonly HttpContentHeaders? _headers;
     private HttpContent? _singleUse;
 
-    private RequestBody(byte[]? buffer, HttpContentHeaders? headers, HttpContent? singleUse)
+    private RequestBody(byte[]? buffer, int length, HttpContentHeaders? headers, HttpContent? singleUse)
     {
         _buffer = buffer;
+        _length = length;
         _headers = headers;
         _singleUse = singleUse;
         IsReplayable = singleUse is null;
     }
 
     /// <summary>Gets a request without a body.</summary>
-    public static RequestBody None { get; } = new(null, null, null);
+    public static RequestBody None { get; } = new(null, 0, null, null);
 
     /// <summary>Gets whether every attempt can send this body.</summary>
     public bool IsReplayable { get; }
@@ -37,7 +39,21 @@ internal sealed class RequestBody
         if (content.Headers.ContentLength > limit)
         {
             // Known to be too large: send the caller's content as it is, once.
-            return new RequestBody(null, null, content);
+            return new RequestBody(null, 0, null, content);
+        }
+
+        if (content is not StreamContent && content.Headers.ContentLength is null)
+        {
+            // Content that writes itself (JsonContent, custom push content) would be buffered whole by
+            // ReadAsStreamAsync; buffering it here stops at the limit. Too large: it goes out once, as it is.
+            try
+            {
+                await content.LoadIntoBufferAsync(limit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                return new RequestBody(null, 0, null, content);
+            }
         }
 
         // Reads at most limit + 1 bytes: enough to know the body fits, never more than the cap in memory.
@@ -52,7 +68,7 @@ internal sealed class RequestBody
                 {
                     // Over the limit: the prefix read so far plus the rest of the stream go out once.
                     var rest = new PrefixedStream(buffer, stream);
-                    return new RequestBody(null, null, CopyHeaders(new StreamContent(rest), content.Headers));
+                    return new RequestBody(null, 0, null, CopyHeaders(new StreamContent(rest), content.Headers));
                 }
 
                 Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
@@ -67,8 +83,8 @@ internal sealed class RequestBody
             length += read;
         }
 
-        Array.Resize(ref buffer, length);
-        return new RequestBody(buffer, content.Headers, null);
+        // Kept with its spare byte: every attempt sends the first `length` bytes, so the body is never copied again.
+        return new RequestBody(buffer, length, content.Headers, null);
     }
 
     /// <summary>Creates the content for one attempt, or null for a request without a body.</summary>
@@ -80,7 +96,7 @@ internal sealed class RequestBody
             return content;
         }
 
-        return _buffer is null ? null : CopyHeaders(new ByteArrayContent(_buffer), _headers!);
+        return _buffer is null ? null : CopyHeaders(new ByteArrayContent(_buffer, 0, _length), _headers!);
     }
 
     private static HttpContent CopyHeaders(HttpContent target, HttpContentHeaders source)

@@ -20,17 +20,33 @@ internal static class AttemptClassifier
 
     public static AttemptVerdict ClassifyException(Exception exception, RepriseOptions options, in RetryPredicateArguments arguments)
     {
-        var transport = exception is HttpRequestException or IOException or TimeoutException;
+        var transport = IsTransient(exception);
         var retryable = transport || (options.ShouldRetry?.Invoke(arguments) ?? false);
         var signal = exception is TimeoutException ? HostSignal.TimedOut : HostSignal.Failed;
         return new AttemptVerdict(retryable, signal, NeverSent(exception), ErrorTypeOf(exception));
     }
+
+    /// <summary>
+    /// Whether an error may pass on another try: a lost or refused connection, a failed name lookup, a response cut
+    /// short or garbled, a timeout. A TLS failure, an authentication or configuration error, or a failure that a
+    /// nested Reprise handler already retried fails the same way every time.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        RepriseRequestException => false,
+        HttpRequestException http => http.HttpRequestError is HttpRequestError.Unknown or HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
+            or HttpRequestError.InvalidResponse or HttpRequestError.ProxyTunnelError,
+        IOException or TimeoutException => true,
+        _ => false,
+    };
 
     /// <summary>What a response says about its host, whatever the caller chose to retry.</summary>
     public static HostSignal SignalOf(HttpResponseMessage response) => (int)response.StatusCode switch
     {
         429 => HostSignal.Throttled,
         503 when response.Headers.RetryAfter is not null => HostSignal.Throttled,
+        501 or 505 => HostSignal.Accepted, // final answers about the request, not failures of the host
         408 or >= 500 => HostSignal.Failed,
         _ => HostSignal.Accepted,
     };

@@ -8,21 +8,23 @@ using Reprise.Retry;
 namespace Reprise.Telemetry;
 
 /// <summary>
-/// The logs, metrics and traces of one handler (and of the host registry it first attaches to). Each method checks
+/// The logs, metrics and traces of one handler or bulk engine (and of the host registry it first attaches to). Each method checks
 /// whether anyone listens before it computes a tag or a string, so an unobserved request pays a few branches.
 /// </summary>
 internal sealed class RepriseTelemetry : IHostObserver
 {
     public const string ActivitySourceName = "Reprise";
     public const string AttemptActivityName = "reprise.attempt";
+    public const string HandlerCategory = "Reprise.RepriseHandler";
+    public const string BulkEngineCategory = "Reprise.Bulk.BulkEngine";
 
     private readonly RepriseTelemetryOptions _options;
 
-    private RepriseTelemetry(RepriseTelemetryOptions options, RepriseMetrics metrics, ILoggerFactory? loggerFactory)
+    private RepriseTelemetry(RepriseTelemetryOptions options, RepriseMetrics metrics, ILoggerFactory? loggerFactory, string category)
     {
         _options = options;
         Metrics = metrics;
-        Logger = loggerFactory?.CreateLogger("Reprise.RepriseHandler") ?? NullLogger.Instance;
+        Logger = loggerFactory?.CreateLogger(category) ?? NullLogger.Instance;
         HostLogger = loggerFactory?.CreateLogger("Reprise.Hosts.HostRegistry") ?? NullLogger.Instance;
     }
 
@@ -36,10 +38,15 @@ internal sealed class RepriseTelemetry : IHostObserver
     public ILogger HostLogger { get; }
 
     /// <summary>Creates telemetry; factories set in the options win over those from dependency injection.</summary>
-    public static RepriseTelemetry Create(RepriseTelemetryOptions? options, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="options">The user's telemetry options; the defaults when null.</param>
+    /// <param name="meterFactory">The container's meter factory, if any.</param>
+    /// <param name="loggerFactory">The container's logger factory, if any.</param>
+    /// <param name="category">The category of the request logs: the handler's or the bulk engine's.</param>
+    public static RepriseTelemetry Create(
+        RepriseTelemetryOptions? options, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null, string category = HandlerCategory)
     {
         options ??= new RepriseTelemetryOptions();
-        return new RepriseTelemetry(options, RepriseMetrics.For(options.MeterFactory ?? meterFactory), options.LoggerFactory ?? loggerFactory);
+        return new RepriseTelemetry(options, RepriseMetrics.For(options.MeterFactory ?? meterFactory), options.LoggerFactory ?? loggerFactory, category);
     }
 
     /// <summary>Reports the hosts of <paramref name="registry"/> in the gauges, and its events here unless it has an observer.</summary>
@@ -49,7 +56,7 @@ internal sealed class RepriseTelemetry : IHostObserver
         registry.TryAttachObserver(this);
     }
 
-    public Activity? StartAttempt(HttpRequestMessage request, Uri uri, int attempt)
+    public Activity? StartAttempt(HttpMethod method, Uri uri, int attempt)
     {
         if (!ActivitySource.HasListeners())
         {
@@ -59,7 +66,7 @@ internal sealed class RepriseTelemetry : IHostObserver
         var activity = ActivitySource.StartActivity(AttemptActivityName, ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(TelemetryTags.RequestMethod, TelemetryTags.Method(request.Method));
+            activity.SetTag(TelemetryTags.RequestMethod, TelemetryTags.Method(method));
             activity.SetTag(TelemetryTags.ServerAddress, uri.Host);
             activity.SetTag(TelemetryTags.ServerPort, uri.Port);
             if (_options.IncludeUrl)
@@ -77,7 +84,7 @@ internal sealed class RepriseTelemetry : IHostObserver
         return activity;
     }
 
-    public void AttemptEnded(Activity? activity, HttpRequestMessage request, Uri uri, AttemptRecord record, AttemptOutcome outcome)
+    public void AttemptEnded(Activity? activity, HttpMethod method, Uri uri, AttemptRecord record, AttemptOutcome outcome)
     {
         if (activity is { IsAllDataRequested: true })
         {
@@ -96,7 +103,7 @@ internal sealed class RepriseTelemetry : IHostObserver
 
         if (Metrics.Attempts.Enabled)
         {
-            var tags = CommonTags(request, uri);
+            var tags = CommonTags(method, uri);
             tags.Add(TelemetryTags.AttemptOutcome, TelemetryTags.Outcome(outcome));
             AddResult(ref tags, record);
             Metrics.Attempts.Add(1, tags);
@@ -105,17 +112,17 @@ internal sealed class RepriseTelemetry : IHostObserver
         if (Logger.IsEnabled(LogLevel.Debug))
         {
             Log.AttemptEnded(
-                Logger, record.Number, TelemetryTags.Method(request.Method), FormatUrl(uri), TelemetryTags.Outcome(outcome), Result(record),
+                Logger, record.Number, TelemetryTags.Method(method), FormatUrl(uri), TelemetryTags.Outcome(outcome), Result(record),
                 record.Duration.TotalMilliseconds, record.HostWait.TotalMilliseconds);
         }
     }
 
     /// <summary>Reports a retry, once the wait after <paramref name="record"/> is known.</summary>
-    public void Retrying(HttpRequestMessage request, Uri uri, AttemptRecord record, StatusCodeSet retryOn)
+    public void Retrying(HttpMethod method, Uri uri, AttemptRecord record, StatusCodeSet retryOn)
     {
         if (Metrics.Retries.Enabled)
         {
-            var tags = CommonTags(request, uri);
+            var tags = CommonTags(method, uri);
             tags.Add(TelemetryTags.RetryReason, RetryReason(record, retryOn));
             AddResult(ref tags, record);
             Metrics.Retries.Add(1, tags);
@@ -123,7 +130,7 @@ internal sealed class RepriseTelemetry : IHostObserver
 
         if (Metrics.RetryDelay.Enabled)
         {
-            var tags = CommonTags(request, uri);
+            var tags = CommonTags(method, uri);
             tags.Add(TelemetryTags.DelaySource, TelemetryTags.Source(record.DelaySource));
             Metrics.RetryDelay.Record(record.Delay.TotalSeconds, tags);
         }
@@ -131,18 +138,18 @@ internal sealed class RepriseTelemetry : IHostObserver
         if (Logger.IsEnabled(LogLevel.Information))
         {
             Log.RetryScheduled(
-                Logger, TelemetryTags.Method(request.Method), FormatUrl(uri), record.Number, Result(record), RetryReason(record, retryOn),
+                Logger, TelemetryTags.Method(method), FormatUrl(uri), record.Number, Result(record), RetryReason(record, retryOn),
                 record.Delay.TotalMilliseconds, TelemetryTags.Source(record.DelaySource));
         }
     }
 
     /// <summary>Reports the end of a request, whatever the way it ended.</summary>
-    public void RequestEnded(HttpRequestMessage request, Uri uri, RetryHistory history)
+    public void RequestEnded(HttpMethod method, Uri uri, RetryHistory history)
     {
         var last = history.LastAttempt;
         if (Metrics.Requests.Enabled)
         {
-            var tags = CommonTags(request, uri);
+            var tags = CommonTags(method, uri);
             tags.Add(TelemetryTags.StopReason, TelemetryTags.Stop(history.StopReason));
             if (last is not null)
             {
@@ -157,13 +164,13 @@ internal sealed class RepriseTelemetry : IHostObserver
             case RetryStopReason.AttemptsExhausted or RetryStopReason.DeadlineExceeded or RetryStopReason.RetryAfterTooLong
                 or RetryStopReason.RetryBudgetExhausted or RetryStopReason.CircuitOpen when Logger.IsEnabled(LogLevel.Warning):
                 Log.RetriesExhausted(
-                    Logger, TelemetryTags.Method(request.Method), FormatUrl(uri), history.Attempts.Count, history.Elapsed.TotalMilliseconds,
+                    Logger, TelemetryTags.Method(method), FormatUrl(uri), history.Attempts.Count, history.Elapsed.TotalMilliseconds,
                     TelemetryTags.Stop(history.StopReason), last is null ? "no response" : Result(last));
                 break;
 
             case RetryStopReason.MethodNotIdempotent or RetryStopReason.BodyNotReplayable when Logger.IsEnabled(LogLevel.Information):
                 Log.RetryNotAllowed(
-                    Logger, TelemetryTags.Method(request.Method), FormatUrl(uri), last is null ? "no response" : Result(last), TelemetryTags.Stop(history.StopReason));
+                    Logger, TelemetryTags.Method(method), FormatUrl(uri), last is null ? "no response" : Result(last), TelemetryTags.Stop(history.StopReason));
                 break;
         }
     }
@@ -255,11 +262,11 @@ internal sealed class RepriseTelemetry : IHostObserver
         }
     }
 
-    private static TagList CommonTags(HttpRequestMessage request, Uri uri) => new()
+    private static TagList CommonTags(HttpMethod method, Uri uri) => new()
     {
         { TelemetryTags.ServerAddress, uri.Host },
         { TelemetryTags.ServerPort, uri.Port },
-        { TelemetryTags.RequestMethod, TelemetryTags.Method(request.Method) },
+        { TelemetryTags.RequestMethod, TelemetryTags.Method(method) },
     };
 
     private static TagList HostTags(string host)

@@ -120,8 +120,9 @@ internal sealed class RequestTimeouts : IDisposable
         CancellationTokenSource source;
         lock (_lock)
         {
-            if (_passed != None)
+            if (_passed != None || _callerToken.IsCancellationRequested)
             {
+                // Already passed, or the caller cancelled: the caller's cancellation is never a timeout.
                 return;
             }
 

@@ -11,8 +11,11 @@ internal sealed class TimeoutScope : IDisposable
     private readonly ITimer? _timer;
     private volatile bool _timedOut;
 
+    private readonly CancellationToken _parent;
+
     private TimeoutScope(CancellationToken parent, TimeSpan timeout, TimeProvider timeProvider)
     {
+        _parent = parent;
         _source = CancellationTokenSource.CreateLinkedTokenSource(parent);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -20,6 +23,11 @@ internal sealed class TimeoutScope : IDisposable
                 static state =>
                 {
                     var scope = (TimeoutScope)state!;
+                    if (scope._parent.IsCancellationRequested)
+                    {
+                        return; // the parent's cancellation is never a timeout
+                    }
+
                     scope._timedOut = true;
                     try
                     {

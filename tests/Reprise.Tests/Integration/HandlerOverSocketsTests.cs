@@ -105,6 +105,26 @@ public class HandlerOverSocketsTests
     }
 
     [Fact]
+    public async Task SendAsync_DiscardedBodyTrickledSlowly_IsAbandonedAfterTheDrainBound()
+    {
+        // The 503's 100-byte body takes 10 s at 10 bytes/s. With no deadline, an unbounded drain would wait it out and
+        // reuse the connection; the 2 s drain bound gives up, closes it, and the retry opens a second connection.
+        await using var server = await ChaosServer.StartAsync(Host(new ChaosRouteOptions
+        {
+            Path = "/slow-error",
+            Sequence = "503,200",
+            BodySize = 100,
+            TrickleBytesPerSecond = 10,
+        }));
+        using var client = Client(new RepriseOptions { BaseDelay = TimeSpan.Zero, Deadline = Timeout.InfiniteTimeSpan, MaxBufferedResponseSize = 0 });
+
+        using var response = await client.GetAsync(server.GetUri("/slow-error/1"), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Stats.ConnectionsOpened);
+    }
+
+    [Fact]
     public async Task SendAsync_NotFound_IsSentExactlyOnce()
     {
         await using var server = await ChaosServer.StartAsync(Host(new ChaosRouteOptions { Path = "/missing", Status = 404 }));

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Reprise.Cli.Console;
+using Reprise.Cli.Fetch;
+
+namespace Reprise.Cli.Commands;
+
+/// <summary><c>reprise fetch &lt;file|-&gt;</c>: fetches every URL of a file, one JSON result line each.</summary>
+internal static class FetchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var input = new Argument<string>("input")
+        {
+            Description = "A file of URLs, one a line (an id may follow after whitespace; blank lines and # comments are skipped), or - for stdin.",
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Write the results (JSON lines) to this file instead of stdout.",
+            HelpName = "results.jsonl",
+        };
+        var bodies = new Option<string?>("--bodies")
+        {
+            Description = "Save each body in this directory, named by the SHA-256 of its URL.",
+            HelpName = "dir",
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Skip the URLs that already have a line in --out, and append to it.",
+        };
+        var concurrency = RetryCliOptions.IntOption(
+            "--concurrency", "Most requests in flight at once, across every host.", FetchDefaults.Concurrency, 1, FetchDefaults.MaxConcurrency);
+        var perHost = RetryCliOptions.IntOption(
+            "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
+        var retry = new RetryCliOptions();
+
+        var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
+        {
+            input,
+            output,
+            bodies,
+            resume,
+            concurrency,
+            perHost,
+        };
+        retry.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = new FetchSettings
+            {
+                Input = parseResult.GetValue(input)!,
+                OutputPath = parseResult.GetValue(output),
+                BodiesDirectory = parseResult.GetValue(bodies),
+                Resume = parseResult.GetValue(resume),
+                Concurrency = parseResult.GetValue(concurrency),
+                PerHost = parseResult.GetValue(perHost),
+                Headers = parseResult.GetValue(retry.Headers) ?? [],
+                Retry = retry.CreateOptions(parseResult),
+            };
+            return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

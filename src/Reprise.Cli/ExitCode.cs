@@ -1,0 +1,17 @@
+namespace Reprise.Cli;
+
+/// <summary>The process exit codes of <c>reprise</c>; docs/cli.md lists them.</summary>
+internal enum ExitCode
+{
+    /// <summary>Every request succeeded (or the server ran until it was stopped).</summary>
+    Success = 0,
+
+    /// <summary>The command ran, but some request failed: a final error status, exhausted attempts, an invalid input line.</summary>
+    SomeFailed = 1,
+
+    /// <summary>The command line or its input is wrong: an unknown option, a bad value, a malformed URL given to <c>get</c>.</summary>
+    UsageError = 2,
+
+    /// <summary>Interrupted by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    Interrupted = 130,
+}

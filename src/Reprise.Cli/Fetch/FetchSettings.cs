@@ -1,0 +1,27 @@
+namespace Reprise.Cli.Fetch;
+
+/// <summary>What <c>reprise fetch</c> was asked to do, parsed and checked.</summary>
+internal sealed class FetchSettings
+{
+    /// <summary>Gets the input file, or <c>-</c> for stdin.</summary>
+    public required string Input { get; init; }
+
+    /// <summary>Gets the results file, or null for stdout.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Gets the directory bodies are saved in, or null to discard them.</summary>
+    public string? BodiesDirectory { get; init; }
+
+    public bool Resume { get; init; }
+
+    public int Concurrency { get; init; } = FetchDefaults.Concurrency;
+
+    public int PerHost { get; init; } = FetchDefaults.PerHost;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    public required RepriseOptions Retry { get; init; }
+
+    /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
+    public IReadOnlyDictionary<string, string>? HostNames { get; init; }
+}

@@ -1,0 +1,114 @@
+namespace Reprise.Cli.Fetch;
+
+/// <summary>The counts shown at the end of <c>reprise fetch</c> and <c>reprise demo</c>, built from the lines written.</summary>
+internal sealed class FetchSummary
+{
+    private readonly Dictionary<string, HostRow> _hosts = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, long> _statuses = [];
+    private readonly IReadOnlyDictionary<string, string>? _hostNames;
+
+    public FetchSummary(IReadOnlyDictionary<string, string>? hostNames = null)
+    {
+        _hostNames = hostNames;
+    }
+
+    public long Total { get; private set; }
+
+    public long Succeeded { get; private set; }
+
+    public long Failed { get; private set; }
+
+    public long Invalid { get; private set; }
+
+    /// <summary>Gets the inputs skipped because the results file already had their line (<c>--resume</c>).</summary>
+    public long Skipped { get; set; }
+
+    /// <summary>Gets the inputs that were interrupted and have no line (fetched again by <c>--resume</c>).</summary>
+    public long Interrupted { get; set; }
+
+    /// <summary>Gets how many requests needed more than one attempt.</summary>
+    public long Retried { get; private set; }
+
+    /// <summary>Gets the attempts of every request.</summary>
+    public long Attempts { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public IReadOnlyDictionary<int, long> Statuses => _statuses;
+
+    public IEnumerable<HostRow> Hosts => _hosts.Values.OrderBy(static h => h.Host, StringComparer.Ordinal);
+
+    public void Add(FetchResultLine line)
+    {
+        Total++;
+        Attempts += line.Attempts;
+        Bytes += line.Bytes;
+        if (line.Attempts > 1)
+        {
+            Retried++;
+        }
+
+        if (line.Status is { } status)
+        {
+            _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
+        }
+
+        switch (line.Outcome)
+        {
+            case FetchOutcomes.Succeeded:
+                Succeeded++;
+                break;
+            case FetchOutcomes.InvalidInput:
+                Invalid++;
+                break;
+            default:
+                Failed++;
+                break;
+        }
+
+        var key = HostOf(line.Url);
+        if (!_hosts.TryGetValue(key, out var row))
+        {
+            row = new HostRow(key);
+            _hosts.Add(key, row);
+        }
+
+        row.Requests++;
+        row.Attempts += line.Attempts;
+        if (line.Ok)
+        {
+            row.Succeeded++;
+        }
+        else
+        {
+            row.Failed++;
+        }
+    }
+
+    private string HostOf(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "(invalid)";
+        }
+
+        var host = uri.GetLeftPart(UriPartial.Authority);
+        return _hostNames?.GetValueOrDefault(host) is { } name ? $"{name} ({host})" : host;
+    }
+
+    /// <summary>The counts of one host (scheme, host and port).</summary>
+    internal sealed class HostRow(string host)
+    {
+        public string Host { get; } = host;
+
+        public long Requests { get; set; }
+
+        public long Succeeded { get; set; }
+
+        public long Failed { get; set; }
+
+        public long Attempts { get; set; }
+    }
+}
