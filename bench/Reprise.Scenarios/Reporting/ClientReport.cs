@@ -1,0 +1,42 @@
+namespace Reprise.Scenarios.Reporting;
+
+/// <summary>What one client's child process measured and reports to the parent as one JSON line.</summary>
+internal sealed class ClientReport
+{
+    public required string Scenario { get; init; }
+
+    public required string Client { get; init; }
+
+    public long Urls { get; init; }
+
+    /// <summary>Gets the final status that counts as success in this scenario.</summary>
+    public int ExpectedStatus { get; init; }
+
+    /// <summary>Gets the URLs that got a result (a final status or an error); every one should.</summary>
+    public long Results { get; init; }
+
+    /// <summary>Gets the URLs whose final status is the scenario's expected one.</summary>
+    public long Succeeded { get; init; }
+
+    public Dictionary<string, long> Statuses { get; init; } = [];
+
+    public Dictionary<string, long> Errors { get; init; } = [];
+
+    /// <summary>Gets the time from the first request to the last result, warm-up excluded.</summary>
+    public double WallSeconds { get; init; }
+
+    /// <summary>Gets the process's working set after the client was built and warmed up, before the run.</summary>
+    public long BaselineWorkingSetBytes { get; init; }
+
+    /// <summary>Gets the peak working set of the whole child process (Linux VmHWM), runtime included.</summary>
+    public long PeakWorkingSetBytes { get; init; }
+
+    /// <summary>Gets the managed bytes allocated during the run.</summary>
+    public long AllocatedBytes { get; init; }
+
+    public int Gen0Collections { get; init; }
+
+    public int Gen1Collections { get; init; }
+
+    public int Gen2Collections { get; init; }
+}

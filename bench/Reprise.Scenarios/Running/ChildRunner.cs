@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Reprise.Scenarios.Clients;
+using Reprise.Scenarios.Reporting;
+using Reprise.Scenarios.Scenarios;
+
+namespace Reprise.Scenarios.Running;
+
+/// <summary>
+/// Runs one client through one scenario in a process of its own, so that its peak memory is its own, and writes
+/// its <see cref="ClientReport"/> as one JSON line on stdout.
+/// </summary>
+internal static class ChildRunner
+{
+    public static async Task<ExitCode> RunAsync(string scenarioName, string clientName, Uri baseAddress, bool quick, TextWriter output, CancellationToken cancellationToken)
+    {
+        var profile = RunProfile.For(quick);
+        var scenario = ScenarioCatalog.Create(profile).Single(s => s.Name == scenarioName);
+        var count = scenario.UrlCountFor(clientName);
+
+        await using var client = ClientFactory.Create(clientName, profile);
+
+        // Warm up on the host's uncounted stats page, through the same path, at full concurrency: the JIT has run
+        // and the connections are open before the clock starts, for every client alike.
+        var warmUp = Enumerable.Repeat(new Uri(baseAddress, "_chaos/stats").AbsoluteUri, profile.Concurrency * 2);
+        await client.RunAsync(warmUp, new Tally(), cancellationToken);
+
+        var tally = new Tally();
+        var baseline = Environment.WorkingSet;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var watch = Stopwatch.StartNew();
+        await client.RunAsync(scenario.Urls(baseAddress, count), tally, cancellationToken);
+        watch.Stop();
+
+        using var process = Process.GetCurrentProcess();
+        var report = new ClientReport
+        {
+            Scenario = scenario.Name,
+            Client = clientName,
+            Urls = count,
+            ExpectedStatus = scenario.ExpectedStatus,
+            Results = tally.Results,
+            Succeeded = tally.CountOf(scenario.ExpectedStatus),
+            Statuses = tally.Statuses(),
+            Errors = tally.Errors(),
+            WallSeconds = watch.Elapsed.TotalSeconds,
+            BaselineWorkingSetBytes = baseline,
+            PeakWorkingSetBytes = process.PeakWorkingSet64,
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated,
+            Gen0Collections = GC.CollectionCount(0) - gen0,
+            Gen1Collections = GC.CollectionCount(1) - gen1,
+            Gen2Collections = GC.CollectionCount(2) - gen2,
+        };
+        await output.WriteLineAsync(JsonSerializer.Serialize(report, ResultsJson.Options));
+        return ExitCode.Success;
+    }
+}
