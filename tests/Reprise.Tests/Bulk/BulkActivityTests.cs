@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Reprise.Bulk;
+using Reprise.Tests.TestSupport;
 using Reprise.Tests.Telemetry;
 using static Reprise.Tests.Bulk.BulkTestSupport;
 
@@ -9,25 +10,7 @@ namespace Reprise.Tests.Bulk;
 [Collection(ActivityListenerCollection.Name)]
 public sealed class BulkActivityTests : IDisposable
 {
-    private readonly List<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
-
-    public BulkActivityTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Reprise",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (_stopped)
-                {
-                    _stopped.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly ActivityRecorder _recorder = new();
 
     [Fact]
     public async Task RunAsync_EachAttempt_IsAnActivityWithItsResendCount()
@@ -56,13 +39,7 @@ public sealed class BulkActivityTests : IDisposable
         Assert.Same(parent, Activity.Current);
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _recorder.Dispose();
 
-    private List<Activity> Stopped(string host)
-    {
-        lock (_stopped)
-        {
-            return _stopped.Where(a => Equals(a.GetTagItem("server.address"), host)).OrderBy(a => a.StartTimeUtc).ToList();
-        }
-    }
+    private List<Activity> Stopped(string host) => _recorder.StoppedFor(host);
 }

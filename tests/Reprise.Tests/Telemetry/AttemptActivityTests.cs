@@ -7,25 +7,7 @@ namespace Reprise.Tests.Telemetry;
 [Collection(ActivityListenerCollection.Name)]
 public sealed class AttemptActivityTests : IDisposable
 {
-    private readonly List<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
-
-    public AttemptActivityTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Reprise",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (_stopped)
-                {
-                    _stopped.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly ActivityRecorder _recorder = new();
 
     [Fact]
     public async Task SendAsync_EachAttempt_IsAnActivityWithItsResendCount()
@@ -79,13 +61,7 @@ public sealed class AttemptActivityTests : IDisposable
         Assert.Null(attempt.GetTagItem("url.full"));
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _recorder.Dispose();
 
-    private List<Activity> Stopped(string host)
-    {
-        lock (_stopped)
-        {
-            return _stopped.Where(a => Equals(a.GetTagItem("server.address"), host)).OrderBy(a => a.StartTimeUtc).ToList();
-        }
-    }
+    private List<Activity> Stopped(string host) => _recorder.StoppedFor(host);
 }
