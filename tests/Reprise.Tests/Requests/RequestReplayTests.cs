@@ -8,7 +8,7 @@ namespace Reprise.Tests.Requests;
 
 public class RequestReplayTests
 {
-    public static TheoryData<string> ContentKinds => ["string", "bytes", "stream", "multipart"];
+    public static TheoryData<string> ContentKinds => ["string", "bytes", "stream", "multipart", "json"];
 
     [Theory]
     [MemberData(nameof(ContentKinds))]
@@ -52,6 +52,20 @@ public class RequestReplayTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(payload, Assert.Single(harness.Inner.Sent).Body);
+        Assert.Equal(RetryStopReason.BodyNotReplayable, response.GetRetryHistory()!.StopReason);
+    }
+
+    [Fact]
+    public async Task SendAsync_PushContentOverTheReplayLimit_IsSentOnceWhole()
+    {
+        using var harness = new HandlerHarness(ScriptedHandler.Always(HttpStatusCode.ServiceUnavailable), o => o.MaxReplayableBodySize = 1_000);
+        var payload = Enumerable.Range(0, 500).Select(i => $"item-{i}").ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Put, "http://example.test/upload") { Content = System.Net.Http.Json.JsonContent.Create(payload) };
+
+        using var response = await harness.SendAsync(request);
+
+        var sent = Assert.Single(harness.Inner.Sent);
+        Assert.Equal(payload, System.Text.Json.JsonSerializer.Deserialize<string[]>(sent.Body));
         Assert.Equal(RetryStopReason.BodyNotReplayable, response.GetRetryHistory()!.StopReason);
     }
 
@@ -169,6 +183,7 @@ public class RequestReplayTests
             { new StringContent("field-value"), "field" },
             { new ByteArrayContent([9, 8, 7]), "file", "data.bin" },
         },
+        "json" => System.Net.Http.Json.JsonContent.Create(new { id = 7, name = "seven" }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
