@@ -20,9 +20,6 @@ internal sealed class HostPermit : IDisposable
         RetryAfter = retryAfter;
     }
 
-    /// <summary>Gets a granted permit that tracks nothing (host coordination bypassed).</summary>
-    public static HostPermit Granted { get; } = new(null, isAcquired: true, denialReason: null, TimeSpan.Zero);
-
     /// <summary>Gets whether the attempt may be sent.</summary>
     public bool IsAcquired { get; }
 
