@@ -424,7 +424,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         // Before the first window closes there is no measurement yet (botocore then uses 0 and drops to its minimum
         // rate). The responses so far over a whole window are a cautious first guess: early responses are mostly the
         // host's burst, and a guess too high costs a pause where one too low costs a few windows of slow start.
-        seconds = Math.Max(seconds, HostCoordinationDefaults.RateMeasureBucket.TotalSeconds);
+        seconds = Math.Max(seconds, HostCoordinationDefaults.FirstGuessWindow.TotalSeconds);
         return (_windowResponses / seconds, _windowAccepted / seconds, true);
     }
 

@@ -46,6 +46,7 @@ internal static class HostCoordinationDefaults
     public const double MaxRateIncreaseFactor = 2.0;
     public static readonly TimeSpan RateMeasureBucket = TimeSpan.FromSeconds(0.5);
     public static readonly TimeSpan SlowStartDoubling = TimeSpan.FromSeconds(0.5);
+    public static readonly TimeSpan FirstGuessWindow = TimeSpan.FromSeconds(0.1);
     public const double RateMeasureSmoothing = 0.8;
     public const double AcceptedRateMargin = 0.95;
     public const double SlowStartExitFactor = 0.75;

@@ -90,7 +90,7 @@ public sealed class AdaptiveRateLimiterTests
 
         Pause(TimeSpan.FromSeconds(1), then: () => _limiter.OnResponse(Now, throttled: true, decrease: true, paused: true));
         double start = _limiter.CurrentRate!.Value;
-        Assert.InRange(start, 1, 40); // 20 responses over at least a window (0.5 s), not over the 1 ms they took
+        Assert.InRange(start, 100, 200); // 20 responses over at least 0.1 s (200/s, less the margins), not over the 1 ms they took
 
         _time.Advance(TimeSpan.FromSeconds(1)); // the pause
         var rates = new List<double>();
