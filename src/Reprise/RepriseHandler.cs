@@ -21,6 +21,9 @@ namespace Reprise;
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler
 {
+    // The type of what HttpResponseMessage.Content returns for a response without content (internal to System.Net.Http).
+    private static readonly Type EmptyContentType = GetEmptyContentType();
+
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
@@ -287,8 +290,20 @@ public sealed class RepriseHandler : DelegatingHandler
         }
     }
 
+    private static Type GetEmptyContentType()
+    {
+        using var response = new HttpResponseMessage();
+        return response.Content.GetType();
+    }
+
     private bool ShouldBuffer(HttpResponseMessage response)
-        => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+    {
+        // A response without content has nothing to read, and asking the length of its stand-in content would store a
+        // Content-Length of 0 in headers nobody asked for.
+        var content = response.Content;
+        return content.GetType() != EmptyContentType
+            && content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+    }
 
     private Exception Cancelled(Exception exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
     {
