@@ -132,7 +132,8 @@ public sealed class RepriseHandler : DelegatingHandler
                         throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
                     }
 
-                    var sent = _timeProvider.GetTimestamp();
+                    // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
+                    var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
                     var hostWait = _timeProvider.GetElapsedTime(waitStarted, sent);
 
                     // A request without a body goes out as the caller's own message the first time: nothing is copied
@@ -145,7 +146,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     // Only a response that may be retried or that throttles has a Retry-After worth reading.
                     var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
-                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
+                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null);
 
                     var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                     history.Add(record);

@@ -123,6 +123,9 @@ public sealed class HostRegistry
     /// <summary>Gets the registry's time (time since it was created) at <paramref name="timestamp"/>, a reading of its clock.</summary>
     internal TimeSpan TimeAt(long timestamp) => TimeProvider.GetElapsedTime(_context.Origin, timestamp);
 
+    /// <summary>Gets the reading of the registry's clock at <paramref name="time"/>, a time of the registry; the inverse of <see cref="TimeAt"/>.</summary>
+    internal long TimestampAt(TimeSpan time) => _context.Origin + (long)(time.Ticks * ((double)TimeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
+
     private HostState GetState(Uri uri, TimeSpan now)
     {
         var key = HostKey.From(uri);
