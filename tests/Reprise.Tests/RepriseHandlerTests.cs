@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Reprise.Backoff;
+using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Tests.TestSupport;
 
@@ -381,6 +382,25 @@ public class RepriseHandlerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, harness.Inner.Sent.Count);
         Assert.Equal("8e03978e-40d5-43e8-bc93-6894a57f9324", harness.Inner.Sent[1].Message.Headers.GetValues("Idempotency-Key").Single());
+    }
+
+    [Fact]
+    public async Task SendAsync_HostPaused_RecordsTheWaitForTheHostAndTheAttemptApart()
+    {
+        var inner = new ScriptedHandler((attempt, _, _) => Task.FromResult(attempt == 1
+            ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new(TimeSpan.FromSeconds(2)) } }
+            : new HttpResponseMessage(HttpStatusCode.OK)));
+        using var harness = new HandlerHarness(inner, o => o.MaxAttempts = 1, hosts: time => new HostRegistry(new HostCoordinationOptions(), time, () => 0.0));
+        using var throttled = await harness.GetAsync();
+        harness.Time.AdvanceInline(TimeSpan.FromSeconds(0.5));
+
+        using var response = await harness.GetAsync();
+
+        // The 429 paused the host for 2 s (no spread with a random draw of 0): the second request waited out the rest.
+        var attempt = Assert.Single(response.GetRetryHistory()!.Attempts);
+        Assert.Equal(HttpStatusCode.OK, attempt.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), attempt.HostWait);
+        Assert.Equal(TimeSpan.Zero, attempt.Duration);
     }
 
     [Fact]
