@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
@@ -140,7 +139,55 @@ public sealed class RepriseHandler : DelegatingHandler
                     // unless a retry happens. A body is always sent from its captured copy.
                     var message = attempt == 1 && !hasContent ? request : template.Create(body.CreateContent());
                     using var activity = _telemetry.StartAttempt(method, uri, attempt);
-                    var (response, error, verdict) = await SendAttemptAsync(request, message, method, uri, permit, cancellationToken, timeouts, history, attempt, sent, hostWait, activity).ConfigureAwait(false);
+                    // The attempt, inline rather than in a method of its own: an async method returning the response,
+                    // the error and the verdict cost a second state machine and copies of its result on every request.
+                    HttpResponseMessage? response = null;
+                    Exception? error = null;
+                    AttemptVerdict verdict;
+                    timeouts.BeginAttempt(sent);
+                    try
+                    {
+                        response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
+                        verdict = _policy.Classify(request, attempt, response, null);
+                        if (!verdict.Retryable && ShouldBuffer(response))
+                        {
+                            // A final response: read its body now, inside the attempt, so a body cut short is retried.
+                            await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
+                    {
+                        // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
+                        response?.Dispose();
+                        response = null;
+                        error = timeouts.AttemptTimedOut
+                            ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
+                            : new TimeoutException(ex.Message, ex);
+                        verdict = _policy.Classify(request, attempt, null, error);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException || cancellationToken.IsCancellationRequested)
+                    {
+                        // The caller cancelled (however the inner handler reported it), or the deadline passed.
+                        response?.Dispose();
+                        permit.Complete(cancellationToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
+                        var cancelled = new AttemptRecord(
+                            attempt, null, ex, cancellationToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
+                        history.Add(cancelled);
+                        _telemetry.AttemptEnded(activity, method, uri, cancelled, AttemptOutcome.Cancelled);
+                        throw Cancelled(ex, cancellationToken, timeouts, history);
+                    }
+                    catch (Exception ex)
+                    {
+                        response?.Dispose();
+                        response = null;
+                        error = ex;
+                        verdict = _policy.Classify(request, attempt, null, ex);
+                    }
+                    finally
+                    {
+                        timeouts.EndAttempt();
+                    }
+
                     var end = _timeProvider.GetTimestamp();
                     var duration = _timeProvider.GetElapsedTime(sent, end);
 
@@ -241,54 +288,6 @@ public sealed class RepriseHandler : DelegatingHandler
         }
 
         response.Dispose();
-    }
-
-    private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage message, HttpMethod method, Uri uri, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts,
-        RetryHistory history, int attempt, long sent, TimeSpan hostWait, Activity? activity)
-    {
-        timeouts.BeginAttempt(sent);
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
-            var verdict = _policy.Classify(request, attempt, response, null);
-            if (!verdict.Retryable && ShouldBuffer(response))
-            {
-                // A final response: read its body now, inside the attempt, so a body cut short is retried.
-                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
-            }
-
-            return (response, null, verdict);
-        }
-        catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
-        {
-            // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
-            response?.Dispose();
-            var error = timeouts.AttemptTimedOut
-                ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
-                : new TimeoutException(ex.Message, ex);
-            return (null, error, _policy.Classify(request, attempt, null, error));
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || callerToken.IsCancellationRequested)
-        {
-            // The caller cancelled (however the inner handler reported it), or the deadline passed.
-            response?.Dispose();
-            permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
-            var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
-            history.Add(record);
-            _telemetry.AttemptEnded(activity, method, uri, record, AttemptOutcome.Cancelled);
-            throw Cancelled(ex, callerToken, timeouts, history);
-        }
-        catch (Exception ex)
-        {
-            response?.Dispose();
-            return (null, ex, _policy.Classify(request, attempt, null, ex));
-        }
-        finally
-        {
-            timeouts.EndAttempt();
-        }
     }
 
     private static Type GetEmptyContentType()
