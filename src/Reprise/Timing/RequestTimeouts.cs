@@ -158,13 +158,6 @@ internal sealed class RequestTimeouts : IDisposable
     /// </param>
     public bool End(bool tokenReleased)
     {
-        lock (_lock)
-        {
-            _active = false;
-            _attemptEndsAt = Never;
-            _deadlineAt = Never;
-        }
-
         // Waits for a caller cancellation that is running right now, so that none reaches the source after this.
         _callerRegistration.Dispose();
         _callerRegistration = default;
@@ -172,6 +165,9 @@ internal sealed class RequestTimeouts : IDisposable
 
         lock (_lock)
         {
+            _active = false;
+            _attemptEndsAt = Never;
+            _deadlineAt = Never;
             if (_disposed)
             {
                 return false;
