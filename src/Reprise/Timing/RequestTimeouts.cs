@@ -57,7 +57,17 @@ internal sealed class RequestTimeouts : IDisposable
         _origin = timeProvider.GetTimestamp();
         if (deadline != Timeout.InfiniteTimeSpan || attemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            _timer = timeProvider.CreateTimer(static state => ((RequestTimeouts)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // An instance outlives the request that created it: its timer must not hold on to that request's
+            // ExecutionContext (its AsyncLocals, its Activity), which a timer captures unless the flow is suppressed.
+            var flow = ExecutionContext.IsFlowSuppressed() ? default(AsyncFlowControl?) : ExecutionContext.SuppressFlow();
+            try
+            {
+                _timer = timeProvider.CreateTimer(static state => ((RequestTimeouts)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                flow?.Undo();
+            }
         }
     }
 

@@ -214,4 +214,19 @@ public class RequestTimeoutsTests
         Assert.True(timeouts.Token.IsCancellationRequested);
         Assert.False(timeouts.DeadlineExceeded);
     }
+
+    [Fact]
+    public async Task Timer_OfAReusableInstance_DoesNotKeepTheCreatorsExecutionContext()
+    {
+        var local = new AsyncLocal<string?> { Value = "the request that created the instance" };
+        using var timeouts = new RequestTimeouts(TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan, TimeProvider.System);
+        local.Value = null;
+        var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        timeouts.Start(CancellationToken.None, TimeProvider.System.GetTimestamp());
+        using var registration = timeouts.Token.UnsafeRegister(_ => seen.TrySetResult(local.Value), null);
+
+        // The deadline's cancellation runs on the timer's thread, in the timer's context.
+        Assert.Null(await seen.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }
