@@ -14,7 +14,8 @@ namespace Reprise;
 /// </summary>
 /// <remarks>
 /// The path of a request: capture the body once, then for each attempt ask the host for a permit (it may wait for
-/// a shared pause, the breaker or a limit), send a fresh copy, classify the outcome, and either return it or wait
+/// a shared pause, the breaker or a limit), send (the caller's own message on the first attempt of a request without a
+/// body, a fresh copy of the request as given otherwise), classify the outcome, and either return it or wait
 /// (backoff or <c>Retry-After</c>, never past the deadline) and try again. The attempt history is attached to the
 /// request: <see cref="RetryHistoryExtensions.GetRetryHistory(HttpResponseMessage)"/>.
 /// </remarks>
