@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
@@ -15,17 +14,25 @@ namespace Reprise;
 /// </summary>
 /// <remarks>
 /// The path of a request: capture the body once, then for each attempt ask the host for a permit (it may wait for
-/// a shared pause, the breaker or a limit), send a fresh copy, classify the outcome, and either return it or wait
+/// a shared pause, the breaker or a limit), send (the caller's own message on the first attempt of a request without a
+/// body, a fresh copy of the request as given otherwise), classify the outcome, and either return it or wait
 /// (backoff or <c>Retry-After</c>, never past the deadline) and try again. The attempt history is attached to the
 /// request: <see cref="RetryHistoryExtensions.GetRetryHistory(HttpResponseMessage)"/>.
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler
 {
+    // The type of what HttpResponseMessage.Content returns for a response without content (internal to System.Net.Http).
+    private static readonly Type EmptyContentType = GetEmptyContentType();
+
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
     private readonly TimeProvider _timeProvider;
     private readonly RepriseTelemetry _telemetry;
+    private readonly RequestTimeoutsPool _timeouts;
+
+    // Whether this handler's clock is the registry's, so that one reading serves both.
+    private readonly bool _sharedClock;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated here.</param>
@@ -57,6 +64,8 @@ public sealed class RepriseHandler : DelegatingHandler
         _hosts = hosts ?? new HostRegistry(_timeProvider);
         _telemetry = telemetry ?? RepriseTelemetry.Create(options.Telemetry);
         _telemetry.Observe(_hosts);
+        _timeouts = new RequestTimeoutsPool(options.Deadline, options.AttemptTimeout, _timeProvider);
+        _sharedClock = ReferenceEquals(_timeProvider, _hosts.TimeProvider);
     }
 
     /// <summary>Gets the host registry this handler shares.</summary>
@@ -72,114 +81,194 @@ public sealed class RepriseHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no RequestUri and the HttpClient has no BaseAddress.");
 
+        // Read before the first attempt, which may send the caller's own message: retries start from the request as given.
+        var template = RequestTemplate.Capture(request);
+        var method = template.Method;
+        var hasContent = request.Content is not null;
         var history = new RetryHistory();
-        using var timeouts = new RequestTimeouts(cancellationToken, _options.Deadline, _options.AttemptTimeout, _timeProvider);
+        var started = _timeProvider.GetTimestamp();
+        var timeouts = _timeouts.Rent(cancellationToken, started);
+        long ended = 0;
+        var endedWithAttempt = false;
         try
         {
-            return await SendWithRetriesAsync(request, uri, history, timeouts, cancellationToken).ConfigureAwait(false);
+            var body = RequestBody.None;
+            if (hasContent)
+            {
+                try
+                {
+                    body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex)
+                {
+                    throw Cancelled(ex, cancellationToken, timeouts, history);
+                }
+            }
+
+            var previousDelay = TimeSpan.Zero;
+            for (var attempt = 1; ; attempt++)
+            {
+                // The first wait for the host starts with the request, unless a body was read in between.
+                var waitStarted = attempt == 1 && !hasContent ? started : _timeProvider.GetTimestamp();
+
+                // Looked up at each attempt: the registry may have dropped an idle host while this request waited.
+                var host = _sharedClock ? _hosts.GetState(uri, waitStarted) : _hosts.GetState(uri);
+                HostPermit permit;
+                try
+                {
+                    var maxWait = _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - timeouts.ElapsedAt(waitStarted);
+                    permit = await host.AcquireAsync(isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex)
+                {
+                    throw Cancelled(ex, cancellationToken, timeouts, history);
+                }
+
+                using (permit)
+                {
+                    if (!permit.IsAcquired)
+                    {
+                        history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
+                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
+                    }
+
+                    // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
+                    var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
+                    var hostWait = _timeProvider.GetElapsedTime(waitStarted, sent);
+
+                    // A request without a body goes out as the caller's own message the first time: nothing is copied
+                    // unless a retry happens. A body is always sent from its captured copy.
+                    var message = attempt == 1 && !hasContent ? request : template.Create(body.CreateContent());
+                    using var activity = _telemetry.StartAttempt(method, uri, attempt);
+                    // The attempt, inline rather than in a method of its own: an async method returning the response,
+                    // the error and the verdict cost a second state machine and copies of its result on every request.
+                    HttpResponseMessage? response = null;
+                    Exception? error = null;
+                    AttemptVerdict verdict;
+                    timeouts.BeginAttempt(sent);
+                    try
+                    {
+                        response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
+                        verdict = _policy.Classify(request, attempt, response, null);
+                        if (!verdict.Retryable && ShouldBuffer(response))
+                        {
+                            // A final response: read its body now, inside the attempt, so a body cut short is retried.
+                            await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
+                    {
+                        // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
+                        response?.Dispose();
+                        response = null;
+                        error = timeouts.AttemptTimedOut
+                            ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
+                            : new TimeoutException(ex.Message, ex);
+                        verdict = _policy.Classify(request, attempt, null, error);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException || cancellationToken.IsCancellationRequested)
+                    {
+                        // The caller cancelled (however the inner handler reported it), or the deadline passed.
+                        response?.Dispose();
+                        permit.Complete(cancellationToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
+                        var cancelled = new AttemptRecord(
+                            attempt, null, ex, cancellationToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
+                        history.Add(cancelled);
+                        _telemetry.AttemptEnded(activity, method, uri, cancelled, AttemptOutcome.Cancelled);
+                        throw Cancelled(ex, cancellationToken, timeouts, history);
+                    }
+                    catch (Exception ex)
+                    {
+                        response?.Dispose();
+                        response = null;
+                        error = ex;
+                        verdict = _policy.Classify(request, attempt, null, ex);
+                    }
+                    finally
+                    {
+                        timeouts.EndAttempt();
+                    }
+
+                    var end = _timeProvider.GetTimestamp();
+                    var duration = _timeProvider.GetElapsedTime(sent, end);
+
+                    // Only a response that may be retried or that throttles has a Retry-After worth reading.
+                    var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
+                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null);
+
+                    var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
+                    history.Add(record);
+                    _telemetry.AttemptEnded(activity, method, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
+
+                    var decision = _policy.Decide(
+                        method, verdict.Retryable && template.HasIdempotencyKey, attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.ElapsedAt(end));
+                    if (!decision.ShouldRetry)
+                    {
+                        history.StopReason = decision.Stop;
+                        ended = end;
+                        endedWithAttempt = true;
+                        if (response is not null)
+                        {
+                            response.RequestMessage = request;
+                            return response;
+                        }
+
+                        if (decision.Stop == RetryStopReason.NonRetryableError)
+                        {
+                            ExceptionDispatchInfo.Throw(error!);
+                        }
+
+                        throw new RepriseRequestException(history, error);
+                    }
+
+                    record.Delay = decision.Delay;
+                    record.DelaySource = decision.Source;
+                    _telemetry.Retrying(method, uri, record, _options.RetryOn);
+                    previousDelay = decision.Delay;
+                    if (response is not null)
+                    {
+                        await DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
+                    }
+
+                    if (!ReferenceEquals(message, request))
+                    {
+                        message.Dispose();
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex)
+                {
+                    throw Cancelled(ex, cancellationToken, timeouts, history);
+                }
+            }
         }
         finally
         {
+            // A call that ended with an attempt ended when that attempt did, by definition of Elapsed.
+            history.Elapsed = timeouts.ElapsedAt(endedWithAttempt ? ended : _timeProvider.GetTimestamp());
+
+            // A request with a body may still be sending it on an HTTP/2 stream registered on the token: not reused.
+            _timeouts.Return(timeouts, tokenReleased: !hasContent);
+
             // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
-            history.Elapsed = timeouts.Elapsed;
             request.Options.Set(RetryHistory.OptionsKey, history);
-            _telemetry.RequestEnded(request.Method, uri, history);
+            _telemetry.RequestEnded(method, uri, history);
         }
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(
-        HttpRequestMessage request, Uri uri, RetryHistory history, RequestTimeouts timeouts, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
     {
-        RequestBody body;
-        try
+        if (disposing)
         {
-            body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw Cancelled(ex, cancellationToken, timeouts, history);
+            _timeouts.Dispose();
         }
 
-        var previousDelay = TimeSpan.Zero;
-        for (var attempt = 1; ; attempt++)
-        {
-            // Looked up at each attempt: the registry may have dropped an idle host while this request waited.
-            var host = _hosts.GetState(uri);
-            var waitStarted = _timeProvider.GetTimestamp();
-            HostPermit permit;
-            try
-            {
-                var maxWait = _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - timeouts.Elapsed;
-                permit = await host.AcquireAsync(isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw Cancelled(ex, cancellationToken, timeouts, history);
-            }
-
-            using (permit)
-            {
-                if (!permit.IsAcquired)
-                {
-                    history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                    throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
-                }
-
-                var hostWait = _timeProvider.GetElapsedTime(waitStarted);
-                var clone = RequestCloner.Clone(request, body.CreateContent());
-                using var activity = _telemetry.StartAttempt(request.Method, uri, attempt);
-                var sent = _timeProvider.GetTimestamp();
-                var (response, error, verdict) = await SendAttemptAsync(request, clone, permit, cancellationToken, timeouts, history, attempt, hostWait, activity).ConfigureAwait(false);
-                var duration = _timeProvider.GetElapsedTime(sent);
-
-                // Only a response that may be retried or that throttles has a Retry-After worth reading.
-                var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
-                permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
-
-                var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
-                history.Add(record);
-                _telemetry.AttemptEnded(activity, request.Method, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
-
-                var decision = _policy.Decide(
-                    request.Method, RetryPolicy.HasIdempotencyKey(request), attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.Elapsed);
-                if (!decision.ShouldRetry)
-                {
-                    history.StopReason = decision.Stop;
-                    if (response is not null)
-                    {
-                        response.RequestMessage = request;
-                        return response;
-                    }
-
-                    if (decision.Stop == RetryStopReason.NonRetryableError)
-                    {
-                        ExceptionDispatchInfo.Throw(error!);
-                    }
-
-                    throw new RepriseRequestException(history, error);
-                }
-
-                record.Delay = decision.Delay;
-                record.DelaySource = decision.Source;
-                _telemetry.Retrying(request.Method, uri, record, _options.RetryOn);
-                previousDelay = decision.Delay;
-                if (response is not null)
-                {
-                    await DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
-                }
-
-                clone.Dispose();
-            }
-
-            try
-            {
-                await Task.Delay(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw Cancelled(ex, cancellationToken, timeouts, history);
-            }
-        }
+        base.Dispose(disposing);
     }
 
     private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken, TimeProvider timeProvider)
@@ -202,56 +291,20 @@ public sealed class RepriseHandler : DelegatingHandler
         response.Dispose();
     }
 
-    private async ValueTask<(HttpResponseMessage? Response, Exception? Error, AttemptVerdict Verdict)> SendAttemptAsync(
-        HttpRequestMessage request, HttpRequestMessage clone, HostPermit permit, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history, int attempt, TimeSpan hostWait, Activity? activity)
+    private static Type GetEmptyContentType()
     {
-        var sent = _timeProvider.GetTimestamp();
-        timeouts.BeginAttempt();
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await base.SendAsync(clone, timeouts.Token).ConfigureAwait(false);
-            var verdict = _policy.Classify(request, attempt, response, null);
-            if (!verdict.Retryable && ShouldBuffer(response))
-            {
-                // A final response: read its body now, inside the attempt, so a body cut short is retried.
-                await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
-            }
-
-            return (response, null, verdict);
-        }
-        catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
-        {
-            // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
-            response?.Dispose();
-            var error = timeouts.AttemptTimedOut
-                ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
-                : new TimeoutException(ex.Message, ex);
-            return (null, error, _policy.Classify(request, attempt, null, error));
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || callerToken.IsCancellationRequested)
-        {
-            // The caller cancelled (however the inner handler reported it), or the deadline passed.
-            response?.Dispose();
-            permit.Complete(callerToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
-            var record = new AttemptRecord(attempt, null, ex, callerToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
-            history.Add(record);
-            _telemetry.AttemptEnded(activity, request.Method, request.RequestUri!, record, AttemptOutcome.Cancelled);
-            throw Cancelled(ex, callerToken, timeouts, history);
-        }
-        catch (Exception ex)
-        {
-            response?.Dispose();
-            return (null, ex, _policy.Classify(request, attempt, null, ex));
-        }
-        finally
-        {
-            timeouts.EndAttempt();
-        }
+        using var response = new HttpResponseMessage();
+        return response.Content.GetType();
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)
-        => response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+    {
+        // A response without content has nothing to read, and asking the length of its stand-in content would store a
+        // Content-Length of 0 in headers nobody asked for.
+        var content = response.Content;
+        return content.GetType() != EmptyContentType
+            && content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+    }
 
     private Exception Cancelled(Exception exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)
     {
@@ -265,7 +318,7 @@ public sealed class RepriseHandler : DelegatingHandler
         if (timeouts.DeadlineExceeded)
         {
             history.StopReason = RetryStopReason.DeadlineExceeded;
-            var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Attempts.Count} attempt(s).";
+            var message = $"The request exceeded its deadline of {_options.Deadline.TotalSeconds:0.###} s after {history.Count} attempt(s).";
             return new TaskCanceledException(message, new TimeoutException(message, exception));
         }
 

@@ -23,6 +23,20 @@ public class RepriseHandlerEdgeTests
     }
 
     [Fact]
+    public async Task SendAsync_ResponseWithoutContent_KeepsItsContentHeadersEmpty()
+    {
+        // Buffering a final body asks its length; a response without content has none to ask, and used to get a
+        // Content-Length of 0 stored in its headers.
+        using var harness = new HandlerHarness(ScriptedHandler.Always(HttpStatusCode.NoContent));
+        using var invoker = new HttpMessageInvoker(harness.Handler, disposeHandler: false);
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://example.test/"), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(response.Content.Headers.NonValidated);
+    }
+
+    [Fact]
     public async Task SendAsync_CallerCancelsAndInnerReportsATransportError_SurfacesAsTheCallersCancellation()
     {
         using var cts = new CancellationTokenSource();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Reprise.Backoff;
+using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Tests.TestSupport;
 
@@ -313,6 +314,93 @@ public class RepriseHandlerTests
             Assert.Equal("application/json; charset=utf-8", sent.ContentType);
         });
         Assert.Same(request, response.RequestMessage);
+    }
+
+    [Fact]
+    public async Task SendAsync_RequestWithoutBody_SendsTheCallersMessageFirstAndAFreshCopyOnRetry()
+    {
+        using var harness = new HandlerHarness(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+        var key = new HttpRequestOptionsKey<string>("tenant");
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://example.test/items/1") { Version = HttpVersion.Version20 };
+        request.Headers.TryAddWithoutValidation("X-Custom", ["one", "two"]);
+        request.Options.Set(key, "acme");
+
+        using var response = await harness.SendAsync(request);
+
+        Assert.Equal(2, harness.Inner.Sent.Count);
+        Assert.Same(request, harness.Inner.Sent[0].Message);
+        var retry = harness.Inner.Sent[1].Message;
+        Assert.NotSame(request, retry);
+        Assert.Equal(HttpMethod.Get, retry.Method);
+        Assert.Equal(request.RequestUri, retry.RequestUri);
+        Assert.Equal(HttpVersion.Version20, retry.Version);
+        Assert.Equal(["one", "two"], retry.Headers.GetValues("X-Custom"));
+        Assert.True(retry.Options.TryGetValue(key, out var tenant) && tenant == "acme");
+        Assert.Null(retry.Content);
+        Assert.Same(request, response.RequestMessage);
+    }
+
+    [Fact]
+    public async Task SendAsync_InnerHandlerChangesTheFirstMessage_RetrySendsTheRequestAsGiven()
+    {
+        // What a redirect or a header-adding handler below Reprise does to the message it sends must not carry over.
+        var key = new HttpRequestOptionsKey<string>("added");
+        var inner = new ScriptedHandler((attempt, message, _) =>
+        {
+            if (attempt == 1)
+            {
+                message.RequestUri = new Uri("http://elsewhere.test/moved");
+                message.Method = HttpMethod.Head;
+                message.Headers.Add("X-Added", "by the inner handler");
+                message.Options.Set(key, "by the inner handler");
+            }
+
+            return Task.FromResult(new HttpResponseMessage(attempt == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK));
+        });
+        using var harness = new HandlerHarness(inner);
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://example.test/items/1");
+
+        using var response = await harness.SendAsync(request);
+
+        var retry = harness.Inner.Sent[1].Message;
+        Assert.Equal(HttpMethod.Get, retry.Method);
+        Assert.Equal(new Uri("http://example.test/items/1"), retry.RequestUri);
+        Assert.False(retry.Headers.Contains("X-Added"));
+        Assert.False(retry.Options.TryGetValue(key, out _));
+        Assert.Equal(2, response.GetRetryHistory()!.Attempts.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_IdempotencyKeyOnTheRequest_AllowsRetryingAPostWithoutBody()
+    {
+        using var harness = new HandlerHarness(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://example.test/orders");
+        request.Headers.Add("Idempotency-Key", "8e03978e-40d5-43e8-bc93-6894a57f9324");
+
+        using var response = await harness.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, harness.Inner.Sent.Count);
+        Assert.Equal("8e03978e-40d5-43e8-bc93-6894a57f9324", harness.Inner.Sent[1].Message.Headers.GetValues("Idempotency-Key").Single());
+    }
+
+    [Fact]
+    public async Task SendAsync_HostPaused_RecordsTheWaitForTheHostAndTheAttemptApart()
+    {
+        var inner = new ScriptedHandler((attempt, _, _) => Task.FromResult(attempt == 1
+            ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new(TimeSpan.FromSeconds(2)) } }
+            : new HttpResponseMessage(HttpStatusCode.OK)));
+        using var harness = new HandlerHarness(inner, o => o.MaxAttempts = 1, hosts: time => new HostRegistry(new HostCoordinationOptions(), time, () => 0.0));
+        using var throttled = await harness.GetAsync();
+        harness.Time.AdvanceInline(TimeSpan.FromSeconds(0.5));
+
+        using var response = await harness.GetAsync();
+
+        // The 429 paused the host for 2 s (no spread with a random draw of 0): the second request waited out the rest.
+        var attempt = Assert.Single(response.GetRetryHistory()!.Attempts);
+        Assert.Equal(HttpStatusCode.OK, attempt.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), attempt.HostWait);
+        Assert.Equal(TimeSpan.Zero, attempt.Duration);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class BulkResult
     public HttpStatusCode? StatusCode => History.LastAttempt?.StatusCode;
 
     /// <summary>Gets how many attempts were made (zero for invalid input, or a request cancelled before its first).</summary>
-    public int Attempts => History.Attempts.Count;
+    public int Attempts => History.Count;
 
     /// <summary>Gets every attempt, its status or error and the wait that followed it.</summary>
     public RetryHistory History { get; }

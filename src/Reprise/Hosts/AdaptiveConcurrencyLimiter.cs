@@ -152,7 +152,9 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
     /// <summary>Additive increase: one more permit per round trip's worth of successes while the limit is in use.</summary>
     public void OnSuccess()
     {
-        if (!_adaptive)
+        // At its maximum the limit cannot grow: most hosts never leave it, so most successes take no lock. (A stale read
+        // only means the check below runs under the lock.)
+        if (!_adaptive || Volatile.Read(ref _limit) >= _max)
         {
             return;
         }

@@ -47,14 +47,15 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Reports what the attempt told us about the host. Only the first report counts.</summary>
     /// <param name="signal">The outcome of the attempt.</param>
     /// <param name="serverRetryAfter">The (already capped) wait the server asked for, if any.</param>
-    public void Complete(HostSignal signal, TimeSpan? serverRetryAfter)
+    /// <param name="completedAt">When the attempt ended, on the registry's clock (<see cref="HostRegistry.TimeAt"/>); now when null.</param>
+    public void Complete(HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null)
     {
         if (_state is null || !IsAcquired || Interlocked.Exchange(ref _completed, 1) != 0)
         {
             return;
         }
 
-        _state.OnCompleted(this, signal, serverRetryAfter);
+        _state.OnCompleted(this, signal, serverRetryAfter, completedAt);
     }
 
     /// <summary>Frees the concurrency slot; a permit disposed without <see cref="Complete"/> counts as cancelled.</summary>

@@ -115,10 +115,20 @@ public sealed class HostRegistry
     /// <returns>The host's rate limiter, or null.</returns>
     public RateLimiter? GetRateLimiter(Uri uri) => GetState(uri).RateLimiter;
 
-    internal HostState GetState(Uri uri)
+    internal HostState GetState(Uri uri) => GetState(uri, _context.Now);
+
+    /// <summary>Gets the host's state, created when new, at <paramref name="timestamp"/>: a reading of the registry's clock.</summary>
+    internal HostState GetState(Uri uri, long timestamp) => GetState(uri, TimeAt(timestamp));
+
+    /// <summary>Gets the registry's time (time since it was created) at <paramref name="timestamp"/>, a reading of its clock.</summary>
+    internal TimeSpan TimeAt(long timestamp) => TimeProvider.GetElapsedTime(_context.Origin, timestamp);
+
+    /// <summary>Gets the reading of the registry's clock at <paramref name="time"/>, a time of the registry; the inverse of <see cref="TimeAt"/>.</summary>
+    internal long TimestampAt(TimeSpan time) => _context.Origin + (long)(time.Ticks * ((double)TimeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
+
+    private HostState GetState(Uri uri, TimeSpan now)
     {
         var key = HostKey.From(uri);
-        var now = _context.Now;
         if (!_states.TryGetValue(key, out var state))
         {
             var created = new HostState(key.ToString(), _context);

@@ -175,10 +175,10 @@ internal sealed class HostState
             : AcquireSlowAsync(isRetry, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
     }
 
-    /// <summary>Takes in what one attempt told us about the host.</summary>
-    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter)
+    /// <summary>Takes in what one attempt told us about the host, at <paramref name="completedAt"/> (the registry's time) or now.</summary>
+    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null)
     {
-        var now = _context.Now;
+        var now = completedAt ?? _context.Now;
         TaskCompletionSource? wake = null;
         var retryAfter = serverRetryAfter is { } ra && ra > TimeSpan.Zero
             ? (ra > _options.MaxPause ? _options.MaxPause : ra)

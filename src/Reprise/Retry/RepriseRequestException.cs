@@ -24,6 +24,6 @@ public sealed class RepriseRequestException : HttpRequestException
     private static string CreateMessage(RetryHistory history, Exception? innerException)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return $"The request failed after {history.Attempts.Count} attempt(s) ({history.StopReason}): {innerException?.Message}";
+        return $"The request failed after {history.Count} attempt(s) ({history.StopReason}): {innerException?.Message}";
     }
 }

@@ -9,14 +9,16 @@ public sealed class RetryHistory
 {
     internal static readonly HttpRequestOptionsKey<RetryHistory> OptionsKey = new("Reprise.RetryHistory");
 
-    private readonly List<AttemptRecord> _attempts = new(capacity: 1);
+    // Most requests make one attempt: it is held alone, and the list is made on a second attempt or on first reading.
+    private AttemptRecord? _first;
+    private List<AttemptRecord>? _attempts;
 
     internal RetryHistory()
     {
     }
 
     /// <summary>Gets the attempts in the order they were made.</summary>
-    public IReadOnlyList<AttemptRecord> Attempts => _attempts;
+    public IReadOnlyList<AttemptRecord> Attempts => _attempts ??= _first is null ? [] : [_first];
 
     /// <summary>Gets why no further attempt was made.</summary>
     public RetryStopReason StopReason { get; internal set; }
@@ -25,10 +27,23 @@ public sealed class RetryHistory
     public TimeSpan Elapsed { get; internal set; }
 
     /// <summary>Gets the last attempt, or null when none finished.</summary>
-    public AttemptRecord? LastAttempt => _attempts.Count == 0 ? null : _attempts[^1];
+    public AttemptRecord? LastAttempt => _attempts is { Count: > 0 } attempts ? attempts[^1] : _first;
+
+    /// <summary>Gets the number of attempts, without making the list.</summary>
+    internal int Count => _attempts?.Count ?? (_first is null ? 0 : 1);
 
     /// <inheritdoc/>
-    public override string ToString() => $"{StopReason} after {_attempts.Count} attempt(s): {string.Join("; ", _attempts)}";
+    public override string ToString() => $"{StopReason} after {Count} attempt(s): {string.Join("; ", Attempts)}";
 
-    internal void Add(AttemptRecord attempt) => _attempts.Add(attempt);
+    internal void Add(AttemptRecord attempt)
+    {
+        if (_attempts is null && _first is null)
+        {
+            _first = attempt;
+        }
+        else
+        {
+            (_attempts ??= [_first!]).Add(attempt);
+        }
+    }
 }

@@ -17,7 +17,8 @@ internal readonly record struct RetryDecision(RetryStopReason Stop, TimeSpan Del
 /// </summary>
 internal sealed class RetryPolicy
 {
-    private const string IdempotencyKeyHeader = "Idempotency-Key";
+    /// <summary>The header that makes a request safe to retry whatever its method.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private readonly Func<double> _random;
 
@@ -32,8 +33,6 @@ internal sealed class RetryPolicy
     public RepriseOptions Options { get; }
 
     public TimeProvider TimeProvider { get; }
-
-    public static bool HasIdempotencyKey(HttpRequestMessage request) => request.Headers.Contains(IdempotencyKeyHeader);
 
     /// <summary>Classifies an attempt that produced a response or an error.</summary>
     public AttemptVerdict Classify(HttpRequestMessage request, int attempt, HttpResponseMessage? response, Exception? error)

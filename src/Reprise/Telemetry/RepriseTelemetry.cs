@@ -164,7 +164,7 @@ internal sealed class RepriseTelemetry : IHostObserver
             case RetryStopReason.AttemptsExhausted or RetryStopReason.DeadlineExceeded or RetryStopReason.RetryAfterTooLong
                 or RetryStopReason.RetryBudgetExhausted or RetryStopReason.CircuitOpen when Logger.IsEnabled(LogLevel.Warning):
                 Log.RetriesExhausted(
-                    Logger, TelemetryTags.Method(method), FormatUrl(uri), history.Attempts.Count, history.Elapsed.TotalMilliseconds,
+                    Logger, TelemetryTags.Method(method), FormatUrl(uri), history.Count, history.Elapsed.TotalMilliseconds,
                     TelemetryTags.Stop(history.StopReason), last is null ? "no response" : Result(last));
                 break;
 

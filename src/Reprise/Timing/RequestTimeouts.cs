@@ -2,14 +2,22 @@ namespace Reprise.Timing;
 
 /// <summary>
 /// The time limits of one request, a deadline over the whole call and a timeout per attempt, on one cancellation
-/// source and one timer of the <see cref="TimeProvider"/>: the timer is armed at whichever limit comes first. On the
-/// happy path a request costs one linked source and one timer, whatever its number of limits.
+/// source and one timer of the <see cref="TimeProvider"/>: the timer is armed at or before whichever limit comes
+/// first. An instance serves one request at a time and, through <see cref="RequestTimeoutsPool"/>, many requests in
+/// turn, so that a request on the happy path creates no source and no timer.
 /// </summary>
 /// <remarks>
-/// When the timer fires, the clock decides which limit passed, so a late callback for an attempt that has already
-/// ended is ignored. An attempt timeout cancels the source; <see cref="EndAttempt"/> then starts a fresh one for the
-/// waits and attempts that follow. The caller's own cancellation flows through the same token and is told apart by
-/// checking the caller's token.
+/// <para>
+/// When the timer fires, the clock decides which limit passed; a timer that fired before any limit (one armed by an
+/// earlier attempt or an earlier request) is moved to the next limit. So the timer only ever needs moving when a
+/// limit comes earlier than the time it is armed for, which on the happy path of a reused instance is never: the
+/// timer a previous request left armed 30 s ahead fires once, finds the current request's limits, and re-arms.
+/// </para>
+/// <para>
+/// An attempt timeout cancels the source; <see cref="EndAttempt"/> then starts a fresh one for the waits and
+/// attempts that follow. The caller's own cancellation reaches the source through a registration on the caller's
+/// token and is told apart by checking the caller's token.
+/// </para>
 /// </remarks>
 internal sealed class RequestTimeouts : IDisposable
 {
@@ -20,30 +28,54 @@ internal sealed class RequestTimeouts : IDisposable
     // The resolution of system timers: a limit less than this away when the timer fires has passed.
     private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(1);
 
+    // Times are kept as offsets from this instance's creation on the provider's clock; "never" is TimeSpan.MaxValue.
+    private static readonly TimeSpan Never = TimeSpan.MaxValue;
+
     private readonly Lock _lock = new();
-    private readonly CancellationToken _callerToken;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _deadline;
     private readonly TimeSpan _attemptTimeout;
-    private readonly long _started;
+    private readonly long _origin;
     private readonly ITimer? _timer;
-    private CancellationTokenSource _source;
-    private long _attemptStarted = -1;
+    private CancellationTokenSource _source = new();
+    private CancellationToken _callerToken;
+    private CancellationTokenRegistration _callerRegistration;
+    private TimeSpan _started;
+    private TimeSpan _deadlineAt = Never;
+    private TimeSpan _attemptEndsAt = Never;
+    private TimeSpan _armedAt = Never;
     private int _passed;
+    private bool _active;
+    private bool _disposed;
 
-    public RequestTimeouts(CancellationToken callerToken, TimeSpan deadline, TimeSpan attemptTimeout, TimeProvider timeProvider)
+    /// <summary>Creates an idle instance for <see cref="RequestTimeoutsPool"/>; <see cref="Start"/> begins a request.</summary>
+    public RequestTimeouts(TimeSpan deadline, TimeSpan attemptTimeout, TimeProvider timeProvider)
     {
-        _callerToken = callerToken;
         _timeProvider = timeProvider;
         _deadline = deadline;
         _attemptTimeout = attemptTimeout;
-        _started = timeProvider.GetTimestamp();
-        _source = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        _origin = timeProvider.GetTimestamp();
         if (deadline != Timeout.InfiniteTimeSpan || attemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            _timer = timeProvider.CreateTimer(static state => ((RequestTimeouts)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            ArmDeadline();
+            // An instance outlives the request that created it: its timer must not hold on to that request's
+            // ExecutionContext (its AsyncLocals, its Activity), which a timer captures unless the flow is suppressed.
+            var flow = ExecutionContext.IsFlowSuppressed() ? default(AsyncFlowControl?) : ExecutionContext.SuppressFlow();
+            try
+            {
+                _timer = timeProvider.CreateTimer(static state => ((RequestTimeouts)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                flow?.Undo();
+            }
         }
+    }
+
+    /// <summary>Creates an instance that serves one request, started now.</summary>
+    public RequestTimeouts(CancellationToken callerToken, TimeSpan deadline, TimeSpan attemptTimeout, TimeProvider timeProvider)
+        : this(deadline, attemptTimeout, timeProvider)
+    {
+        Start(callerToken, timeProvider.GetTimestamp());
     }
 
     /// <summary>Gets the token that fires on the caller's cancellation, the deadline, or the current attempt's timeout.</summary>
@@ -56,63 +88,145 @@ internal sealed class RequestTimeouts : IDisposable
     public bool AttemptTimedOut => Volatile.Read(ref _passed) == AttemptPassed;
 
     /// <summary>Gets the time since the request started.</summary>
-    public TimeSpan Elapsed => _timeProvider.GetElapsedTime(_started);
+    public TimeSpan Elapsed => ElapsedAt(_timeProvider.GetTimestamp());
 
-    /// <summary>Starts an attempt's timeout: the timer moves to the attempt's end when that comes before the deadline.</summary>
-    public void BeginAttempt()
+    /// <summary>Gets the time from the request's start to <paramref name="timestamp"/>, a reading of the provider's clock.</summary>
+    public TimeSpan ElapsedAt(long timestamp) => At(timestamp) - _started;
+
+    /// <summary>Starts a request at <paramref name="timestamp"/>: arms its deadline and follows the caller's token.</summary>
+    public void Start(CancellationToken callerToken, long timestamp)
     {
+        var now = At(timestamp);
         lock (_lock)
         {
-            _attemptStarted = _timeProvider.GetTimestamp();
-            if (_timer is null || _attemptTimeout == Timeout.InfiniteTimeSpan || _passed != None)
-            {
-                return;
-            }
+            _callerToken = callerToken;
+            _started = now;
+            _deadlineAt = _deadline == Timeout.InfiniteTimeSpan ? Never : now + _deadline;
+            _attemptEndsAt = Never;
+            _passed = None;
+            _active = true;
+            ArmLocked(now, _deadlineAt);
+        }
 
-            var untilDeadline = UntilDeadline();
-            if (untilDeadline is null || _attemptTimeout < untilDeadline)
+        if (callerToken.CanBeCanceled)
+        {
+            // Runs at once when the caller has already cancelled.
+            _callerRegistration = callerToken.UnsafeRegister(static state => ((RequestTimeouts)state!).OnCallerCancelled(), this);
+        }
+    }
+
+    /// <summary>Starts an attempt's timeout, measured from the current time.</summary>
+    public void BeginAttempt() => BeginAttempt(_timeProvider.GetTimestamp());
+
+    /// <summary>Starts an attempt's timeout, measured from <paramref name="timestamp"/>.</summary>
+    public void BeginAttempt(long timestamp)
+    {
+        var now = At(timestamp);
+        lock (_lock)
+        {
+            _attemptEndsAt = _attemptTimeout == Timeout.InfiniteTimeSpan ? Never : now + _attemptTimeout;
+            if (_passed == None)
             {
-                _timer.Change(_attemptTimeout, Timeout.InfiniteTimeSpan);
+                ArmLocked(now, _attemptEndsAt < _deadlineAt ? _attemptEndsAt : _deadlineAt);
             }
         }
     }
 
-    /// <summary>Ends the attempt: the timer goes back to the deadline, and a source cancelled by the attempt's timeout is replaced.</summary>
+    /// <summary>Ends the attempt; a source cancelled by the attempt's timeout is replaced, and the deadline re-armed.</summary>
     public void EndAttempt()
     {
         lock (_lock)
         {
-            _attemptStarted = -1;
-            if (_passed == AttemptPassed)
+            _attemptEndsAt = Never;
+            if (_passed != AttemptPassed)
             {
-                _source.Dispose();
-                _source = CancellationTokenSource.CreateLinkedTokenSource(_callerToken);
-                _passed = None;
+                // The timer stays where it is: at or before the deadline, it re-arms itself when it fires early.
+                return;
             }
 
-            if (_passed == None)
+            _source.Dispose();
+            _source = new CancellationTokenSource();
+            _passed = None;
+            if (_callerToken.IsCancellationRequested)
             {
-                ArmDeadline();
+                // The caller cancelled while the old source was being replaced: the registration may have missed the new one.
+                _source.Cancel();
             }
+
+            ArmLocked(At(_timeProvider.GetTimestamp()), _deadlineAt);
+        }
+    }
+
+    /// <summary>
+    /// Ends the request. Returns whether this instance may serve another (false once disposed). Its source is kept only
+    /// when nothing cancelled it and <paramref name="tokenReleased"/> says nobody holds on to its token; else a fresh
+    /// one replaces it.
+    /// </summary>
+    /// <param name="tokenReleased">
+    /// Whether everything that was given <see cref="Token"/> is done with it. A request body that an HTTP/2 connection
+    /// still sends after the response came back keeps a registration on it, so a request with content passes false.
+    /// </param>
+    public bool End(bool tokenReleased)
+    {
+        // Waits for a caller cancellation that is running right now, so that none reaches the source after this.
+        _callerRegistration.Dispose();
+        _callerRegistration = default;
+        _callerToken = default;
+
+        lock (_lock)
+        {
+            _active = false;
+            _attemptEndsAt = Never;
+            _deadlineAt = Never;
+            if (_disposed)
+            {
+                return false;
+            }
+
+            // A timer that decided to cancel the source set _passed first, under this lock: such a source is never reused.
+            if (_passed == None && tokenReleased && _source.TryReset())
+            {
+                return true;
+            }
+
+            _source.Dispose();
+            _source = new CancellationTokenSource();
+            _passed = None;
+            return true;
         }
     }
 
     public void Dispose()
     {
-        _timer?.Dispose();
+        _callerRegistration.Dispose();
         lock (_lock)
         {
-            _source.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _active = false;
         }
+
+        _timer?.Dispose();
+        _source.Dispose();
     }
 
-    private TimeSpan? UntilDeadline()
-        => _deadline == Timeout.InfiniteTimeSpan ? null : _deadline - _timeProvider.GetElapsedTime(_started);
+    private TimeSpan At(long timestamp) => _timeProvider.GetElapsedTime(_origin, timestamp);
 
-    private void ArmDeadline()
+    /// <summary>Makes sure the timer fires no later than <paramref name="due"/>.</summary>
+    private void ArmLocked(TimeSpan now, TimeSpan due)
     {
-        var untilDeadline = UntilDeadline();
-        _timer?.Change(untilDeadline is { } due ? (due > TimeSpan.Zero ? due : TimeSpan.Zero) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_timer is null || due >= _armedAt || _disposed)
+        {
+            return;
+        }
+
+        _armedAt = due;
+        var delay = due - now;
+        _timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     private void OnTimer()
@@ -120,30 +234,27 @@ internal sealed class RequestTimeouts : IDisposable
         CancellationTokenSource source;
         lock (_lock)
         {
-            if (_passed != None || _callerToken.IsCancellationRequested)
+            _armedAt = Never;
+            if (!_active || _passed != None || _callerToken.IsCancellationRequested)
             {
-                // Already passed, or the caller cancelled: the caller's cancellation is never a timeout.
+                // No request, a limit already passed, or the caller cancelled: the caller's cancellation is never a timeout.
                 return;
             }
 
             // System timers tick in whole milliseconds and may fire a hair before the high-resolution clock agrees;
-            // a limit within that hair counts as passed, and a timer that fired early for any other reason re-arms.
-            var untilDeadline = UntilDeadline();
-            var untilAttemptEnd = _attemptStarted >= 0 && _attemptTimeout != Timeout.InfiniteTimeSpan
-                ? _attemptTimeout - _timeProvider.GetElapsedTime(_attemptStarted)
-                : (TimeSpan?)null;
-            if (untilDeadline < Tolerance)
+            // a limit within that hair counts as passed. A timer that fired early for any other reason re-arms.
+            var now = At(_timeProvider.GetTimestamp());
+            if (_deadlineAt != Never && _deadlineAt - now < Tolerance)
             {
                 _passed = DeadlinePassed;
             }
-            else if (untilAttemptEnd < Tolerance)
+            else if (_attemptEndsAt != Never && _attemptEndsAt - now < Tolerance)
             {
                 _passed = AttemptPassed;
             }
             else
             {
-                var due = untilAttemptEnd is { } attemptDue && (untilDeadline is null || attemptDue < untilDeadline) ? attemptDue : untilDeadline;
-                _timer!.Change(due ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                ArmLocked(now, _attemptEndsAt < _deadlineAt ? _attemptEndsAt : _deadlineAt);
                 return;
             }
 
@@ -156,7 +267,30 @@ internal sealed class RequestTimeouts : IDisposable
         }
         catch (ObjectDisposedException)
         {
-            // The request ended while the timer was firing.
+            // The source was replaced while the timer was firing.
+        }
+    }
+
+    private void OnCallerCancelled()
+    {
+        CancellationTokenSource source;
+        lock (_lock)
+        {
+            if (!_active)
+            {
+                return;
+            }
+
+            source = _source;
+        }
+
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Replaced after an attempt timeout: EndAttempt cancels the new source itself.
         }
     }
 }
