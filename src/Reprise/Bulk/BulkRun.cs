@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
+using Reprise.Timing;
 
 namespace Reprise.Bulk;
 
@@ -188,6 +189,8 @@ internal sealed partial class BulkRun : IDisposable
 
     private async Task WorkAsync()
     {
+        // One timeout per worker, re-armed for each attempt and each body read: the worker runs one at a time.
+        using var timeout = new ReusableTimeoutScope(_token, _time);
         var reader = _ready.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -196,7 +199,7 @@ internal sealed partial class BulkRun : IDisposable
                 BulkResult? result;
                 try
                 {
-                    result = await StepAsync(item).ConfigureAwait(false);
+                    result = await StepAsync(item, timeout).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -213,7 +216,7 @@ internal sealed partial class BulkRun : IDisposable
     }
 
     /// <summary>Takes one step of a request: ask the host, then send an attempt. Null when the request now waits.</summary>
-    private async ValueTask<BulkResult?> StepAsync(BulkWorkItem item)
+    private async ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
     {
         if (_token.IsCancellationRequested)
         {
@@ -254,7 +257,7 @@ internal sealed partial class BulkRun : IDisposable
 
         using (permit)
         {
-            return await AttemptAsync(item, permit, hostWait).ConfigureAwait(false);
+            return await AttemptAsync(item, permit, hostWait, timeout).ConfigureAwait(false);
         }
     }
 
