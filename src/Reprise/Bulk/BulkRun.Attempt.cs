@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
@@ -11,9 +12,12 @@ internal sealed partial class BulkRun
 {
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Sends one attempt under a granted permit. Null when the request now waits for its retry.</summary>
+    /// <summary>Sends one attempt under a granted permit, which it disposes. Null when the request now waits for its retry.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait, ReusableTimeoutScope timeout)
     {
+        // Disposed last, when the attempt has ended in every way: its host slot is freed after its response.
+        using var owned = permit;
         var attempt = ++item.Attempts;
         if (attempt > 1)
         {
@@ -318,6 +322,7 @@ internal sealed partial class BulkRun
     }
 
     /// <summary>Reads the final response's body to where the options send it, never more than the cap into memory.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BodyOutcome> ReadBodyAsync(BulkWorkItem item, HttpResponseMessage response, ReusableTimeoutScope timeout)
     {
         var mode = _engine.BodyHandling;

@@ -216,17 +216,18 @@ internal sealed partial class BulkRun : IDisposable
     }
 
     /// <summary>Takes one step of a request: ask the host, then send an attempt. Null when the request now waits.</summary>
-    private async ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
+    /// <remarks>Not async itself: only the attempt awaits, so a step costs one state machine, the attempt's.</remarks>
+    private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
     {
         if (_token.IsCancellationRequested)
         {
-            return Cancelled(item);
+            return new(Cancelled(item));
         }
 
         var elapsed = _time.GetElapsedTime(item.Started);
         if (PastDeadline(elapsed, TimeSpan.Zero))
         {
-            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item));
+            return new(Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item)));
         }
 
         // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
@@ -238,7 +239,7 @@ internal sealed partial class BulkRun : IDisposable
 
             // A retry held back by the throttle is counted once as a request, however often it asks again.
             item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
-            return OnRefused(item, host.Key, permit, elapsed);
+            return new(OnRefused(item, host.Key, permit, elapsed));
         }
 
         item.RetryCounted = false;
@@ -255,10 +256,8 @@ internal sealed partial class BulkRun : IDisposable
             item.HostWaitStarted = 0;
         }
 
-        using (permit)
-        {
-            return await AttemptAsync(item, permit, hostWait, timeout).ConfigureAwait(false);
-        }
+        // The attempt owns the permit from here: it reports to it and disposes it, whatever happens.
+        return AttemptAsync(item, permit, hostWait, timeout);
     }
 
     private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
