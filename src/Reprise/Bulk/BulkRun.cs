@@ -11,7 +11,7 @@ namespace Reprise.Bulk;
 
 /// <summary>
 /// One enumeration of <see cref="BulkEngine.RunAsync"/>: the input pump, the ready queue, the delay queue, the
-/// workers and the bounded results channel.
+/// workers and the results channel.
 /// </summary>
 /// <remarks>
 /// A request moves: input -> (slot of MaxPendingRequests) -> ready queue -> a worker asks its host -> refused: delay
@@ -56,7 +56,7 @@ internal sealed partial class BulkRun : IDisposable
         _token = _cancellation.Token;
         _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-        _results = Channel.CreateBounded<BulkResult>(new BoundedChannelOptions(engine.MaxConcurrency) { SingleReader = true, SingleWriter = false });
+        _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
     }
 
@@ -149,7 +149,7 @@ internal sealed partial class BulkRun : IDisposable
 
                     Interlocked.Increment(ref _active);
                     Interlocked.Increment(ref _counters.Read);
-                    await AcceptAsync(input.Current).ConfigureAwait(false);
+                    Accept(input.Current);
                 }
             }
         }
@@ -167,19 +167,19 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    private async ValueTask AcceptAsync(BulkRequest? request)
+    private void Accept(BulkRequest? request)
     {
         var started = _time.GetTimestamp();
         if (request is null)
         {
-            await WriteAsync(null, Invalid(new BulkRequest(string.Empty), started, "The input has no request (null).")).ConfigureAwait(false);
+            Write(null, Invalid(new BulkRequest(string.Empty), started, "The input has no request (null)."));
             return;
         }
 
         var error = Validate(request, out var uri);
         if (error is not null)
         {
-            await WriteAsync(null, Invalid(request, started, error)).ConfigureAwait(false);
+            Write(null, Invalid(request, started, error));
             return;
         }
 
@@ -209,7 +209,7 @@ internal sealed partial class BulkRun : IDisposable
 
                 if (result is not null)
                 {
-                    await WriteAsync(item, result).ConfigureAwait(false);
+                    Write(item, result);
                 }
             }
         }
@@ -423,7 +423,7 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    private async ValueTask WriteAsync(BulkWorkItem? item, BulkResult result)
+    private void Write(BulkWorkItem? item, BulkResult result)
     {
         _counters.CountOutcome(result.Outcome);
         if (item?.LeadsLineOf is not null)
@@ -436,8 +436,11 @@ internal sealed partial class BulkRun : IDisposable
             Interlocked.Decrement(ref _counters.Retrying);
         }
 
-        // No token: StopAsync drains the channel when the caller stops reading, so this never blocks for good.
-        await _results.Writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+        // The channel is unbounded but never holds more than MaxPendingRequests results: each holds its request's slot
+        // until the caller takes it. So a worker never waits for the caller; a slow caller holds back the input instead.
+        // It cannot be completed yet either: this request still holds a reference of _active.
+        var written = _results.Writer.TryWrite(result);
+        Debug.Assert(written, "The results channel completes only after the last result.");
         ExitOne();
     }
 

@@ -486,6 +486,30 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_CallerNotTakingResults_WorkersFinishWhatWasReadAndTheInputWaits()
+    {
+        // One worker, room for ten requests, a caller holding its first result: the worker never waits for the caller,
+        // so every request read is sent, and the input waits for the caller, so no eleventh is read.
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time);
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.MaxPendingRequests) = (1, 10));
+
+        await using var results = engine.RunAsync(Urls([.. Enumerable.Range(0, 20).Select(i => $"http://a.test/{i}")])).GetAsyncEnumerator();
+        var taken = new List<BulkResult> { await results.NextAsync() };
+        await WaitUntilAsync(() => engine.GetProgress().Done == 10);
+
+        Assert.Equal(10, handler.Log.Count);
+        Assert.Equal(10, engine.GetProgress().Read);
+        while (await results.MoveNextAsync())
+        {
+            taken.Add(results.Current);
+        }
+
+        Assert.Equal(20, taken.Select(r => r.Url).Distinct().Count());
+        Assert.All(taken, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+    }
+
+    [Fact]
     public async Task RunAsync_InputThrows_YieldsTheResultsReadThenThrows()
     {
         var time = NewClock();
