@@ -29,6 +29,9 @@ internal sealed partial class BulkRun : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationToken _token;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _readAheadRoom = new(0, 1);
+    private readonly int _readAheadHigh;
+    private readonly int _readAheadLow;
     private readonly Channel<BulkWorkItem> _ready;
     private readonly Channel<BulkResult> _results;
     private readonly DelayQueue<BulkWorkItem> _waiting;
@@ -44,6 +47,10 @@ internal sealed partial class BulkRun : IDisposable
     // The pump holds one reference until the input ends; each request read holds one until its result is written.
     private int _active = 1;
 
+    // Requests in the ready queue, and whether the pump waits for it to run low (see WaitForReadAheadRoomAsync).
+    private int _readyCount;
+    private int _pumpWaiting;
+
     public BulkRun(BulkEngine engine, CancellationToken cancellationToken)
     {
         _engine = engine;
@@ -55,6 +62,8 @@ internal sealed partial class BulkRun : IDisposable
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _token = _cancellation.Token;
         _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
+        _readAheadHigh = Math.Max(BulkDefaults.MinReadAhead, BulkDefaults.ReadAheadPerWorker * engine.MaxConcurrency);
+        _readAheadLow = _readAheadHigh / 2;
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
@@ -118,6 +127,7 @@ internal sealed partial class BulkRun : IDisposable
         _waiting.Dispose();
         _cancellation.Dispose();
         _slots.Dispose();
+        _readAheadRoom.Dispose();
     }
 
     private async Task PumpAsync(IAsyncEnumerable<BulkRequest> requests)
@@ -129,6 +139,7 @@ internal sealed partial class BulkRun : IDisposable
             {
                 while (true)
                 {
+                    await WaitForReadAheadRoomAsync().ConfigureAwait(false);
                     await _slots.WaitAsync(_token).ConfigureAwait(false);
                     bool read;
                     try
@@ -184,7 +195,39 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         var item = new BulkWorkItem(request, uri!, HasIdempotencyKey(request), started);
+        Interlocked.Increment(ref _readyCount);
         _ready.Writer.TryWrite(item);
+    }
+
+    /// <summary>
+    /// Lets the pump read only while the ready queue is short. Requests read far ahead of the workers wait long enough
+    /// for the garbage collector to promote them all, and ten thousand of them cost collections of the old generation;
+    /// a few per worker keep every worker busy. Slots of MaxPendingRequests still bound what the run holds, and a
+    /// request waiting in the delay queue or a host's line is not in the ready queue, so it never holds back the input.
+    /// </summary>
+    private ValueTask WaitForReadAheadRoomAsync()
+        => Volatile.Read(ref _readyCount) < _readAheadHigh ? default : WaitForReadAheadLowAsync();
+
+    private async ValueTask WaitForReadAheadLowAsync()
+    {
+        // Dekker-style with TakeFromReady: each side writes (full fence), then reads the other's variable, so a worker
+        // that takes the queue below the low mark either sees the pump waiting and wakes it, or the pump sees it low.
+        Interlocked.Exchange(ref _pumpWaiting, 1);
+        if (Volatile.Read(ref _readyCount) >= _readAheadLow || Interlocked.Exchange(ref _pumpWaiting, 0) == 0)
+        {
+            // Waiting, or a worker already took the flag and releases the pump.
+            await _readAheadRoom.WaitAsync(_token).ConfigureAwait(false);
+        }
+    }
+
+    private void TakeFromReady()
+    {
+        if (Interlocked.Decrement(ref _readyCount) < _readAheadLow
+            && Volatile.Read(ref _pumpWaiting) != 0
+            && Interlocked.Exchange(ref _pumpWaiting, 0) != 0)
+        {
+            _readAheadRoom.Release();
+        }
     }
 
     private async Task WorkAsync()
@@ -196,6 +239,7 @@ internal sealed partial class BulkRun : IDisposable
         {
             while (reader.TryRead(out var item))
             {
+                TakeFromReady();
                 BulkResult? result;
                 try
                 {
@@ -380,6 +424,7 @@ internal sealed partial class BulkRun : IDisposable
     private void OnDue(BulkWorkItem item)
     {
         LeaveWaiting(item);
+        Interlocked.Increment(ref _readyCount);
         _ready.Writer.TryWrite(item);
     }
 
