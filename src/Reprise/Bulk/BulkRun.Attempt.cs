@@ -25,7 +25,7 @@ internal sealed partial class BulkRun
         }
 
         // One timer per attempt: the attempt timeout, or what is left of the deadline when that is shorter.
-        var remaining = Remaining(_time.GetElapsedTime(item.Started));
+        var remaining = Remaining(DeadlineElapsed(item));
         var attemptTimeout = _retry.AttemptTimeout;
         var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
 
@@ -142,7 +142,7 @@ internal sealed partial class BulkRun
 
     private RetryDecision Decide(BulkWorkItem item, int attempt, in AttemptVerdict verdict, TimeSpan? retryAfter)
         => _policy.Decide(
-            item.Request.Method, item.HasIdempotencyKey, attempt, verdict, bodyReplayable: true, retryAfter, item.PreviousDelay, _time.GetElapsedTime(item.Started));
+            item.Request.Method, item.HasIdempotencyKey, attempt, verdict, bodyReplayable: true, retryAfter, item.PreviousDelay, DeadlineElapsed(item));
 
     private BulkResult Final(BulkWorkItem item, RetryStopReason stop, HttpResponseMessage? response, Exception? error, TimeSpan? retryAfter, in BodyOutcome body)
     {
@@ -352,7 +352,7 @@ internal sealed partial class BulkRun
         long bytes = 0;
 
         // The attempt timeout ends at the headers; the body is bounded by what is left of the deadline.
-        var token = timeout.Start(Remaining(_time.GetElapsedTime(item.Started)));
+        var token = timeout.Start(Remaining(DeadlineElapsed(item)));
         try
         {
             Stream source;

@@ -268,7 +268,7 @@ internal sealed partial class BulkRun : IDisposable
             return new(Cancelled(item));
         }
 
-        var elapsed = _time.GetElapsedTime(item.Started);
+        var elapsed = DeadlineElapsed(item);
         if (PastDeadline(elapsed, TimeSpan.Zero))
         {
             return new(Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item)));
@@ -287,6 +287,11 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         item.RetryCounted = false;
+        if (item.FirstSent == 0)
+        {
+            item.FirstSent = _time.GetTimestamp();
+        }
+
         if (item.LeadsLineOf is not null)
         {
             // The host has room again: the next in line asks at once, while this one sends.
@@ -497,6 +502,10 @@ internal sealed partial class BulkRun : IDisposable
             _results.Writer.TryComplete();
         }
     }
+
+    /// <summary>Gets how much of the request's deadline is spent: nothing before its first attempt was sent.</summary>
+    private TimeSpan DeadlineElapsed(BulkWorkItem item)
+        => item.FirstSent == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.FirstSent);
 
     private bool PastDeadline(TimeSpan elapsed, TimeSpan wait)
         => _retry.Deadline != Timeout.InfiniteTimeSpan && elapsed + wait >= _retry.Deadline;

@@ -36,6 +36,13 @@ internal sealed class BulkWorkItem
     public long Started { get; }
 
     /// <summary>
+    /// Gets or sets when the request's first attempt was sent, as a <see cref="TimeProvider"/> timestamp; zero before.
+    /// The deadline runs from here: time spent queued behind other requests and the host's own limits before the first
+    /// attempt is the engine's scheduling, as with a handler that a caller starts once a slot is free.
+    /// </summary>
+    public long FirstSent { get; set; }
+
+    /// <summary>
     /// Gets the request's history, made when a worker first needs it. A request read ahead waits in the ready queue
     /// until a worker is free, and every object it holds there lives long enough for the garbage collector to copy it.
     /// </summary>

@@ -336,6 +336,37 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_RequestQueuedBehindOthers_HasItsWholeDeadlineFromItsFirstAttempt()
+    {
+        // One worker: the second request waits 8 s behind the first, then takes 5 s. Its 10 s deadline runs from its
+        // own first attempt, as a handler's does from the call a caller makes once it has a free slot.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, async (url, _, _, token) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(url.EndsWith("/first", StringComparison.Ordinal) ? 8 : 5), time, token).ConfigureAwait(false);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.Retry.AttemptTimeout, o.Retry.Deadline) = (1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)));
+
+        await using var results = engine.RunAsync(Urls("http://a.test/first", "http://a.test/second")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync();
+        await WaitUntilAsync(() => handler.Log.Count == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(8));
+        Assert.True(await next.AsTask().WaitAsync(HangGuard));
+        Assert.Equal(BulkOutcome.Succeeded, results.Current.Outcome);
+
+        next = results.MoveNextAsync();
+        await WaitUntilAsync(() => handler.Log.Count == 2);
+        time.AdvanceInline(TimeSpan.FromSeconds(5));
+        Assert.True(await next.AsTask().WaitAsync(HangGuard));
+
+        var second = results.Current;
+        Assert.Equal("http://a.test/second", second.Url);
+        Assert.Equal(BulkOutcome.Succeeded, second.Outcome);
+        Assert.Equal(1, second.Attempts);
+    }
+
+    [Fact]
     public void Constructor_SharedRegistry_IsTheOneExposedForSnapshots()
     {
         var time = NewClock();
