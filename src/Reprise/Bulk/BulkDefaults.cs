@@ -13,6 +13,12 @@ internal static class BulkDefaults
     public const int MaxPendingRequests = 10_000;
     public const int MaxPendingRequestsLimit = 10_000_000;
 
+    // The pump reads while fewer than this many requests per worker (at least MinReadAhead) wait in the ready queue, and
+    // once it is full, again when it is half empty: enough that no worker waits for the pump, few enough that requests
+    // read ahead die young. Waiting requests (a retry, a paused or busy host) are not in the ready queue.
+    public const int ReadAheadPerWorker = 4;
+    public const int MinReadAhead = 64;
+
     public const long MaxBodyInMemory = 1024 * 1024;
 
     // Array.MaxLength: a body kept in memory is one array.

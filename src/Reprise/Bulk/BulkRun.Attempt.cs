@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
@@ -11,9 +12,12 @@ internal sealed partial class BulkRun
 {
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Sends one attempt under a granted permit. Null when the request now waits for its retry.</summary>
-    private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait)
+    /// <summary>Sends one attempt under a granted permit, which it disposes. Null when the request now waits for its retry.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait, ReusableTimeoutScope timeout)
     {
+        // Disposed last, when the attempt has ended in every way: its host slot is freed after its response.
+        using var owned = permit;
         var attempt = ++item.Attempts;
         if (attempt > 1)
         {
@@ -33,13 +37,14 @@ internal sealed partial class BulkRun
         {
             Exception? error = null;
             var sent = _time.GetTimestamp();
-            using (var scope = TimeoutScope.Start(_token, deadlineBound ? remaining : attemptTimeout, _time))
+            var token = timeout.Start(deadlineBound ? remaining : attemptTimeout);
+            try
             {
                 try
                 {
-                    response = await _engine.Invoker.SendAsync(message, scope.Token).ConfigureAwait(false);
+                    response = await _engine.Invoker.SendAsync(message, token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException ex) when (scope.TimedOut && !_token.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (timeout.TimedOut && !_token.IsCancellationRequested)
                 {
                     error = deadlineBound
                         ? new TimeoutException($"The attempt was cut at the request's deadline of {Seconds(_retry.Deadline)} s.", ex)
@@ -59,6 +64,10 @@ internal sealed partial class BulkRun
                     error = ex;
                 }
             }
+            finally
+            {
+                timeout.Stop();
+            }
 
             var duration = _time.GetElapsedTime(sent);
             var verdict = _policy.Classify(message, attempt, response, error);
@@ -70,7 +79,7 @@ internal sealed partial class BulkRun
             if (!decision.ShouldRetry && response is not null)
             {
                 bodyRead = true;
-                body = await ReadBodyAsync(item, response).ConfigureAwait(false);
+                body = await ReadBodyAsync(item, response, timeout).ConfigureAwait(false);
                 if (body.Cancelled)
                 {
                     permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
@@ -313,7 +322,8 @@ internal sealed partial class BulkRun
     }
 
     /// <summary>Reads the final response's body to where the options send it, never more than the cap into memory.</summary>
-    private async ValueTask<BodyOutcome> ReadBodyAsync(BulkWorkItem item, HttpResponseMessage response)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<BodyOutcome> ReadBodyAsync(BulkWorkItem item, HttpResponseMessage response, ReusableTimeoutScope timeout)
     {
         var mode = _engine.BodyHandling;
         var cap = _engine.MaxBodyInMemory;
@@ -322,8 +332,6 @@ internal sealed partial class BulkRun
             return BodyOutcome.TooLarge(0, cap);
         }
 
-        // The attempt timeout ends at the headers; the body is bounded by what is left of the deadline.
-        using var scope = TimeoutScope.Start(_token, Remaining(_time.GetElapsedTime(item.Started)), _time);
         Stream? sink = null;
         string? path = null;
         if (mode == BulkBodyHandling.Sink)
@@ -342,12 +350,15 @@ internal sealed partial class BulkRun
         byte[]? kept = mode == BulkBodyHandling.Memory ? new byte[(int)Math.Min(response.Content.Headers.ContentLength ?? BulkDefaults.CopyBufferSize, cap)] : null;
         var keptLength = 0;
         long bytes = 0;
+
+        // The attempt timeout ends at the headers; the body is bounded by what is left of the deadline.
+        var token = timeout.Start(Remaining(_time.GetElapsedTime(item.Started)));
         try
         {
             Stream source;
             try
             {
-                source = await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false);
+                source = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -361,7 +372,7 @@ internal sealed partial class BulkRun
                     int read;
                     try
                     {
-                        read = await source.ReadAsync(buffer, scope.Token).ConfigureAwait(false);
+                        read = await source.ReadAsync(buffer, token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -393,7 +404,7 @@ internal sealed partial class BulkRun
                     {
                         try
                         {
-                            await sink.WriteAsync(buffer.AsMemory(0, read), scope.Token).ConfigureAwait(false);
+                            await sink.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException)
                         {
@@ -407,7 +418,7 @@ internal sealed partial class BulkRun
             {
                 try
                 {
-                    await sink.FlushAsync(scope.Token).ConfigureAwait(false);
+                    await sink.FlushAsync(token).ConfigureAwait(false);
                     var written = sink;
                     sink = null;
                     await written.DisposeAsync().ConfigureAwait(false);
@@ -426,12 +437,13 @@ internal sealed partial class BulkRun
         {
             return new BodyOutcome { Bytes = bytes, Cancelled = true };
         }
-        catch (OperationCanceledException ex) when (scope.TimedOut)
+        catch (OperationCanceledException ex) when (timeout.TimedOut)
         {
             return BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
         }
         finally
         {
+            timeout.Stop();
             ArrayPool<byte>.Shared.Return(buffer);
             if (sink is not null)
             {

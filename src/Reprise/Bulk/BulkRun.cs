@@ -5,12 +5,13 @@ using System.Threading.Channels;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
+using Reprise.Timing;
 
 namespace Reprise.Bulk;
 
 /// <summary>
 /// One enumeration of <see cref="BulkEngine.RunAsync"/>: the input pump, the ready queue, the delay queue, the
-/// workers and the bounded results channel.
+/// workers and the results channel.
 /// </summary>
 /// <remarks>
 /// A request moves: input -> (slot of MaxPendingRequests) -> ready queue -> a worker asks its host -> refused: delay
@@ -28,6 +29,9 @@ internal sealed partial class BulkRun : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationToken _token;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _readAheadRoom = new(0, 1);
+    private readonly int _readAheadHigh;
+    private readonly int _readAheadLow;
     private readonly Channel<BulkWorkItem> _ready;
     private readonly Channel<BulkResult> _results;
     private readonly DelayQueue<BulkWorkItem> _waiting;
@@ -43,6 +47,10 @@ internal sealed partial class BulkRun : IDisposable
     // The pump holds one reference until the input ends; each request read holds one until its result is written.
     private int _active = 1;
 
+    // Requests in the ready queue, and whether the pump waits for it to run low (see WaitForReadAheadRoomAsync).
+    private int _readyCount;
+    private int _pumpWaiting;
+
     public BulkRun(BulkEngine engine, CancellationToken cancellationToken)
     {
         _engine = engine;
@@ -54,8 +62,10 @@ internal sealed partial class BulkRun : IDisposable
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _token = _cancellation.Token;
         _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
+        _readAheadHigh = Math.Max(BulkDefaults.MinReadAhead, BulkDefaults.ReadAheadPerWorker * engine.MaxConcurrency);
+        _readAheadLow = _readAheadHigh / 2;
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-        _results = Channel.CreateBounded<BulkResult>(new BoundedChannelOptions(engine.MaxConcurrency) { SingleReader = true, SingleWriter = false });
+        _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
     }
 
@@ -117,6 +127,7 @@ internal sealed partial class BulkRun : IDisposable
         _waiting.Dispose();
         _cancellation.Dispose();
         _slots.Dispose();
+        _readAheadRoom.Dispose();
     }
 
     private async Task PumpAsync(IAsyncEnumerable<BulkRequest> requests)
@@ -128,6 +139,7 @@ internal sealed partial class BulkRun : IDisposable
             {
                 while (true)
                 {
+                    await WaitForReadAheadRoomAsync().ConfigureAwait(false);
                     await _slots.WaitAsync(_token).ConfigureAwait(false);
                     bool read;
                     try
@@ -148,7 +160,7 @@ internal sealed partial class BulkRun : IDisposable
 
                     Interlocked.Increment(ref _active);
                     Interlocked.Increment(ref _counters.Read);
-                    await AcceptAsync(input.Current).ConfigureAwait(false);
+                    Accept(input.Current);
                 }
             }
         }
@@ -166,37 +178,72 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    private async ValueTask AcceptAsync(BulkRequest? request)
+    private void Accept(BulkRequest? request)
     {
         var started = _time.GetTimestamp();
         if (request is null)
         {
-            await WriteAsync(null, Invalid(new BulkRequest(string.Empty), started, "The input has no request (null).")).ConfigureAwait(false);
+            Write(null, Invalid(new BulkRequest(string.Empty), started, "The input has no request (null)."));
             return;
         }
 
         var error = Validate(request, out var uri);
         if (error is not null)
         {
-            await WriteAsync(null, Invalid(request, started, error)).ConfigureAwait(false);
+            Write(null, Invalid(request, started, error));
             return;
         }
 
         var item = new BulkWorkItem(request, uri!, HasIdempotencyKey(request), started);
+        Interlocked.Increment(ref _readyCount);
         _ready.Writer.TryWrite(item);
+    }
+
+    /// <summary>
+    /// Lets the pump read only while the ready queue is short. Requests read far ahead of the workers wait long enough
+    /// for the garbage collector to promote them all, and ten thousand of them cost collections of the old generation;
+    /// a few per worker keep every worker busy. Slots of MaxPendingRequests still bound what the run holds, and a
+    /// request waiting in the delay queue or a host's line is not in the ready queue, so it never holds back the input.
+    /// </summary>
+    private ValueTask WaitForReadAheadRoomAsync()
+        => Volatile.Read(ref _readyCount) < _readAheadHigh ? default : WaitForReadAheadLowAsync();
+
+    private async ValueTask WaitForReadAheadLowAsync()
+    {
+        // Dekker-style with TakeFromReady: each side writes (full fence), then reads the other's variable, so a worker
+        // that takes the queue below the low mark either sees the pump waiting and wakes it, or the pump sees it low.
+        Interlocked.Exchange(ref _pumpWaiting, 1);
+        if (Volatile.Read(ref _readyCount) >= _readAheadLow || Interlocked.Exchange(ref _pumpWaiting, 0) == 0)
+        {
+            // Waiting, or a worker already took the flag and releases the pump.
+            await _readAheadRoom.WaitAsync(_token).ConfigureAwait(false);
+        }
+    }
+
+    private void TakeFromReady()
+    {
+        if (Interlocked.Decrement(ref _readyCount) < _readAheadLow
+            && Volatile.Read(ref _pumpWaiting) != 0
+            && Interlocked.Exchange(ref _pumpWaiting, 0) != 0)
+        {
+            _readAheadRoom.Release();
+        }
     }
 
     private async Task WorkAsync()
     {
+        // One timeout per worker, re-armed for each attempt and each body read: the worker runs one at a time.
+        using var timeout = new ReusableTimeoutScope(_token, _time);
         var reader = _ready.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out var item))
             {
+                TakeFromReady();
                 BulkResult? result;
                 try
                 {
-                    result = await StepAsync(item).ConfigureAwait(false);
+                    result = await StepAsync(item, timeout).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -206,24 +253,25 @@ internal sealed partial class BulkRun : IDisposable
 
                 if (result is not null)
                 {
-                    await WriteAsync(item, result).ConfigureAwait(false);
+                    Write(item, result);
                 }
             }
         }
     }
 
     /// <summary>Takes one step of a request: ask the host, then send an attempt. Null when the request now waits.</summary>
-    private async ValueTask<BulkResult?> StepAsync(BulkWorkItem item)
+    /// <remarks>Not async itself: only the attempt awaits, so a step costs one state machine, the attempt's.</remarks>
+    private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
     {
         if (_token.IsCancellationRequested)
         {
-            return Cancelled(item);
+            return new(Cancelled(item));
         }
 
         var elapsed = _time.GetElapsedTime(item.Started);
         if (PastDeadline(elapsed, TimeSpan.Zero))
         {
-            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item));
+            return new(Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, DeadlineMessage(item)));
         }
 
         // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
@@ -235,7 +283,7 @@ internal sealed partial class BulkRun : IDisposable
 
             // A retry held back by the throttle is counted once as a request, however often it asks again.
             item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
-            return OnRefused(item, host.Key, permit, elapsed);
+            return new(OnRefused(item, host.Key, permit, elapsed));
         }
 
         item.RetryCounted = false;
@@ -252,10 +300,8 @@ internal sealed partial class BulkRun : IDisposable
             item.HostWaitStarted = 0;
         }
 
-        using (permit)
-        {
-            return await AttemptAsync(item, permit, hostWait).ConfigureAwait(false);
-        }
+        // The attempt owns the permit from here: it reports to it and disposes it, whatever happens.
+        return AttemptAsync(item, permit, hostWait, timeout);
     }
 
     private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
@@ -378,6 +424,7 @@ internal sealed partial class BulkRun : IDisposable
     private void OnDue(BulkWorkItem item)
     {
         LeaveWaiting(item);
+        Interlocked.Increment(ref _readyCount);
         _ready.Writer.TryWrite(item);
     }
 
@@ -421,7 +468,7 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    private async ValueTask WriteAsync(BulkWorkItem? item, BulkResult result)
+    private void Write(BulkWorkItem? item, BulkResult result)
     {
         _counters.CountOutcome(result.Outcome);
         if (item?.LeadsLineOf is not null)
@@ -434,8 +481,11 @@ internal sealed partial class BulkRun : IDisposable
             Interlocked.Decrement(ref _counters.Retrying);
         }
 
-        // No token: StopAsync drains the channel when the caller stops reading, so this never blocks for good.
-        await _results.Writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+        // The channel is unbounded but never holds more than MaxPendingRequests results: each holds its request's slot
+        // until the caller takes it. So a worker never waits for the caller; a slow caller holds back the input instead.
+        // It cannot be completed yet either: this request still holds a reference of _active.
+        var written = _results.Writer.TryWrite(result);
+        Debug.Assert(written, "The results channel completes only after the last result.");
         ExitOne();
     }
 

@@ -16,6 +16,8 @@ internal enum BulkWaitKind
 /// </summary>
 internal sealed class BulkWorkItem
 {
+    private RetryHistory? _history;
+
     public BulkWorkItem(BulkRequest request, Uri uri, bool hasIdempotencyKey, long started)
     {
         Request = request;
@@ -33,7 +35,11 @@ internal sealed class BulkWorkItem
     /// <summary>Gets when the engine read the request, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long Started { get; }
 
-    public RetryHistory History { get; } = new();
+    /// <summary>
+    /// Gets the request's history, made when a worker first needs it. A request read ahead waits in the ready queue
+    /// until a worker is free, and every object it holds there lives long enough for the garbage collector to copy it.
+    /// </summary>
+    public RetryHistory History => _history ??= new();
 
     /// <summary>Gets or sets how many attempts were sent.</summary>
     public int Attempts { get; set; }

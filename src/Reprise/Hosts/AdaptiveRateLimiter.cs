@@ -10,9 +10,18 @@ namespace Reprise.Hosts;
 /// <see cref="HostCoordinationDefaults"/>; docs/host-coordination.md gives the reasons.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A throttle that pauses the host (a 429 with Retry-After) costs the whole pause, so after one the rate recovers to
+/// the last maximum in <see cref="HostCoordinationDefaults.PausedRecovery"/> and probes above it at a scale relative
+/// to it: briskly while searching, slowly once two maxima agree. The host's first throttle, before any measurement,
+/// starts a slow start (the rate doubles every half second from a cautious guess) as TCP does; CUBIC's fast
+/// convergence keeps a maximum read off a burst-inflated measurement from holding the rate above the limit.
+/// </para>
+/// <para>
 /// Before the first throttle every request passes: a concurrency limit is enough for a host that never pushes back.
-/// A pause (<see cref="PauseUntil"/>) empties the bucket, so sending resumes at the adapted rate, not in a burst.
+/// A pause (<see cref="PauseUntil"/>) lets no token accrue, so sending resumes at the adapted rate, not in a burst.
 /// Waiters reserve tokens ahead (the bucket may go negative), which serves them in order without a timer.
+/// </para>
 /// </remarks>
 internal sealed class AdaptiveRateLimiter : RateLimiter
 {
@@ -33,17 +42,23 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private double _lastMaxRate;
     private double _k;
     private TimeSpan _lastThrottle;
+    // CUBIC's C, split: below the last maximum (concave, recovering) and above it (convex, probing).
+    private double _probeScale;
+    private double _recoveryScale;
+    private bool _slowStart;
+    private double _slowStartRate;
+    private TimeSpan _slowStartFrom;
+    private bool _slowStartExit;
 
-    // Measured send rate: responses per 0.5 s bucket, smoothed 0.8 (botocore RateClocker).
+    // Measured send and accept rates: responses per window of at least RateMeasureBucket, smoothed (botocore RateClocker,
+    // which counts in fixed 0.5 s buckets; a window here starts exactly when sending starts or resumes, so a pause or
+    // a slow start-up does not dilute the first window after it).
     private double _measuredRate;
-    private long _measureCount;
-    private long _measureBucket = -1;
-    private TimeSpan _firstResponse = TimeSpan.MinValue;
-    private TimeSpan _measureResumeAt = TimeSpan.MinValue;
-
-    // Measured accept rate, same clock: what the host actually served, the anchor of a decrease.
     private double _acceptedRate;
-    private long _acceptedCount;
+    private TimeSpan _windowStart = TimeSpan.MinValue;
+    private long _windowResponses;
+    private long _windowAccepted;
+    private TimeSpan _pausedUntil = TimeSpan.MinValue;
     private long _successful;
     private long _failed;
 
@@ -166,22 +181,35 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>Empties the bucket and lets nothing accrue before <paramref name="until"/>.</summary>
+    /// <summary>Lets no token accrue before <paramref name="until"/>; the next window of measurement starts then.</summary>
+    /// <remarks>
+    /// The bucket keeps at most the one token it holds, so the first request after the pause goes at once and the rest
+    /// follow at the adapted rate. A pause before the first throttle is remembered too: a throttle that engages the
+    /// limiter usually comes with the pause it starts.
+    /// </remarks>
     public void PauseUntil(TimeSpan now, TimeSpan until)
     {
         lock (_lock)
         {
-            if (!_engaged)
+            if (until <= _pausedUntil)
             {
                 return;
             }
 
-            Refill(now);
-            _tokens = Math.Min(_tokens, 0);
-            _measureResumeAt = until;
-            if (until > _lastRefill)
+            _pausedUntil = until;
+            if (_windowStart != TimeSpan.MinValue && now - _windowStart >= HostCoordinationDefaults.RateMeasureBucket / 2)
             {
-                _lastRefill = until;
+                // Sending stops here: half a window or more is a measurement worth keeping.
+                CloseWindow(now);
+            }
+
+            if (_engaged)
+            {
+                Refill(now);
+                if (until > _lastRefill)
+                {
+                    _lastRefill = until;
+                }
             }
         }
     }
@@ -195,12 +223,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     {
         lock (_lock)
         {
-            if (!throttled)
-            {
-                _acceptedCount++;
-            }
-
-            double measured = Measure(now);
+            var (measured, acceptedRate, guessed) = Measure(now, accepted: !throttled);
             double newRate;
             if (throttled)
             {
@@ -209,34 +232,77 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                     return;
                 }
 
-                // botocore anchors the decrease on the measured send rate, so its plateau (W_max) sits on the rate that
-                // drew the throttle and the next throttle follows a few seconds later. The rate the host actually
-                // accepted is where it stops throttling; anchoring there keeps the plateau just under the limit.
-                double accepted = (_acceptedRate > 0 ? _acceptedRate : measured) * HostCoordinationDefaults.AcceptedRateMargin;
-                double rateToUse = Math.Min(accepted, _engaged ? Math.Min(measured, _fillRate) : measured);
-                // A throttle that pauses the host has already shed a whole pause's worth of requests; cutting the rate
-                // by 30% as well would cost a second time. It then backs off by the smaller PausedBeta.
+                // A throttle that pauses the host has already shed a pause's worth of requests and will cost as much
+                // again the next time: back off less, and probe above the last maximum slowly (a scale relative to it).
                 double beta = paused ? HostCoordinationDefaults.PausedCubicBeta : _beta;
+                double rateToUse;
+                if (_slowStart)
+                {
+                    // Doubling drew the throttle: the host took half this rate a moment ago. Settle between the two, as
+                    // TCP sets its threshold to half the window that met the first loss of slow start.
+                    rateToUse = _fillRate * HostCoordinationDefaults.SlowStartExitFactor;
+                }
+                else
+                {
+                    // botocore anchors the decrease on the measured send rate, so its plateau (W_max) sits on the rate
+                    // that drew the throttle. The rate the host actually accepted is where it stops throttling;
+                    // anchoring there keeps the plateau just under the limit.
+                    double accepted = (acceptedRate > 0 ? acceptedRate : measured) * HostCoordinationDefaults.AcceptedRateMargin;
+                    rateToUse = Math.Min(accepted, _engaged ? Math.Min(measured, _fillRate) : measured);
+                    if (_engaged)
+                    {
+                        // A measurement taken while sending below the limit reads low; one throttle takes at most CUBIC's
+                        // own decrease off the current rate.
+                        rateToUse = Math.Max(rateToUse, _fillRate * _beta);
+                    }
+                }
+
+                bool wasSlowStart = _slowStart;
+                // The host's first throttle, before any measurement, says little: what the host took in the first
+                // instant is mostly its burst. Start low and double until the next throttle (slow start).
+                _slowStart = !_engaged && guessed;
+
+                // CUBIC's fast convergence (RFC 8312 section 4.6): a throttle that came before the rate got back above
+                // the last maximum says that maximum is too high, so the next one sits lower still. Without it a
+                // maximum read off a measurement inflated by the host's burst would hold the rate above the limit.
+                if (_engaged && !wasSlowStart && _fillRate <= _lastMaxRate)
+                {
+                    rateToUse = Math.Min(rateToUse, _fillRate * (1 + beta) / 2);
+                }
+
+                bool confirmed = !_slowStartExit && Math.Abs(rateToUse - _lastMaxRate) <= HostCoordinationDefaults.ConfirmedMaximumTolerance * _lastMaxRate;
+                _slowStartExit = wasSlowStart;
                 _lastMaxRate = rateToUse;
-                _k = Math.Cbrt(_lastMaxRate * (1 - beta) / _scale);
+                _probeScale = paused ? (confirmed ? HostCoordinationDefaults.PausedProbeScale : HostCoordinationDefaults.PausedSearchScale) * rateToUse : _scale;
+                _recoveryScale = paused ? (1 - beta) * rateToUse / Math.Pow(HostCoordinationDefaults.PausedRecovery.TotalSeconds, 3) : _scale;
+                _k = Math.Cbrt(_lastMaxRate * (1 - beta) / _recoveryScale);
                 _lastThrottle = now;
                 newRate = rateToUse * beta;
+                _slowStartRate = newRate;
+                _slowStartFrom = _pausedUntil > now ? _pausedUntil : now;
                 if (!_engaged)
                 {
+                    // One token, as after any pause: the first request when sending resumes goes at once.
                     _engaged = true;
-                    _tokens = 0;
-                    _lastRefill = now;
+                    _tokens = 1;
+                    _lastRefill = _pausedUntil > now ? _pausedUntil : now;
                 }
+            }
+            else if (!_engaged)
+            {
+                return;
+            }
+            else if (_slowStart)
+            {
+                // Doubles every measure window from the rate set at the throttle, counted from when sending resumed.
+                double since = (now - (_slowStartFrom > _lastThrottle ? _slowStartFrom : _lastThrottle)).TotalSeconds;
+                newRate = _slowStartRate * Math.Pow(2, Math.Max(0, since) / HostCoordinationDefaults.SlowStartDoubling.TotalSeconds);
+                measured = Math.Max(measured, newRate / 2);
             }
             else
             {
-                if (!_engaged)
-                {
-                    return;
-                }
-
                 double t = (now - _lastThrottle).TotalSeconds - _k;
-                newRate = (_scale * t * t * t) + _lastMaxRate;
+                newRate = ((t < 0 ? _recoveryScale : _probeScale) * t * t * t) + _lastMaxRate;
             }
 
             Refill(now);
@@ -321,50 +387,60 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    private double Measure(TimeSpan now)
+    /// <summary>Counts a response and returns the send and accept rates: smoothed over closed windows, or over the open one before any closed.</summary>
+    private (double Sent, double Accepted, bool Guessed) Measure(TimeSpan now, bool accepted)
     {
-        long bucket = (long)(now.Ticks / HostCoordinationDefaults.RateMeasureBucket.Ticks);
-        if (_measureBucket < 0)
+        if (_pausedUntil != TimeSpan.MinValue && now >= _pausedUntil)
         {
-            _measureBucket = bucket;
-            _firstResponse = now;
+            // A pause is not a lower send rate: measuring across it would cap the rate after it at twice a rate diluted
+            // by idle time. The next window starts when sending resumes; the rates measured before it stand.
+            _windowStart = _pausedUntil;
+            _pausedUntil = TimeSpan.MinValue;
+            _windowResponses = 0;
+            _windowAccepted = 0;
+        }
+        else if (_windowStart == TimeSpan.MinValue)
+        {
+            _windowStart = now;
         }
 
-        if (_measureResumeAt != TimeSpan.MinValue && now >= _measureResumeAt)
+        _windowResponses++;
+        if (accepted)
         {
-            // A pause is not a lower send rate: measuring across it would cap the rate after it at twice a rate
-            // diluted by idle time. Start the next bucket when sending resumes and keep the rate measured before.
-            _measureResumeAt = TimeSpan.MinValue;
-            _measureBucket = bucket;
-            _measureCount = 0;
-            _acceptedCount = 0;
+            _windowAccepted++;
         }
 
-        _measureCount++;
-        if (bucket > _measureBucket)
+        double seconds = (now - _windowStart).TotalSeconds;
+        if (seconds >= HostCoordinationDefaults.RateMeasureBucket.TotalSeconds)
         {
-            double current = _measureCount / ((bucket - _measureBucket) * HostCoordinationDefaults.RateMeasureBucket.TotalSeconds);
-            double seconds = (bucket - _measureBucket) * HostCoordinationDefaults.RateMeasureBucket.TotalSeconds;
-            _measuredRate = Smooth(_measuredRate, current);
-            _acceptedRate = Smooth(_acceptedRate, _acceptedCount / seconds);
-            _measureCount = 0;
-            _acceptedCount = 0;
-            _measureBucket = bucket;
+            CloseWindow(now);
         }
 
         if (_measuredRate > 0)
         {
-            return _measuredRate;
+            return (_measuredRate, _acceptedRate, false);
         }
 
-        // Before the first bucket closes there is no measurement yet (botocore then uses 0 and drops to its minimum
-        // rate); the responses so far over the time since the first one are a better first guess.
-        double elapsed = Math.Max((now - _firstResponse).TotalSeconds, HostCoordinationDefaults.RateMeasureBucket.TotalSeconds / 10);
-        return _measureCount / elapsed;
+        // Before the first window closes there is no measurement yet (botocore then uses 0 and drops to its minimum
+        // rate). The responses so far over a whole window are a cautious first guess: early responses are mostly the
+        // host's burst, and a guess too high costs a pause where one too low costs a few windows of slow start.
+        seconds = Math.Max(seconds, HostCoordinationDefaults.FirstGuessWindow.TotalSeconds);
+        return (_windowResponses / seconds, _windowAccepted / seconds, true);
     }
 
+    private void CloseWindow(TimeSpan now)
+    {
+        double seconds = (now - _windowStart).TotalSeconds;
+        _measuredRate = Smooth(_measuredRate, _windowResponses / seconds);
+        _acceptedRate = Smooth(_acceptedRate, _windowAccepted / seconds);
+        _windowStart = now;
+        _windowResponses = 0;
+        _windowAccepted = 0;
+    }
+
+    /// <summary>Exponential smoothing as botocore's RateClocker, seeded by the first value rather than by zero.</summary>
     private static double Smooth(double previous, double current) =>
-        (current * HostCoordinationDefaults.RateMeasureSmoothing) + (previous * (1 - HostCoordinationDefaults.RateMeasureSmoothing));
+        previous <= 0 ? current : (current * HostCoordinationDefaults.RateMeasureSmoothing) + (previous * (1 - HostCoordinationDefaults.RateMeasureSmoothing));
 
     private void Refill(TimeSpan now)
     {

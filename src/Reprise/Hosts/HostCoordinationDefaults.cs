@@ -35,11 +35,21 @@ internal static class HostCoordinationDefaults
     public const double CubicBeta = 0.7;
     public const double PausedCubicBeta = 0.9;
     public const double CubicScale = 0.1;
+
+    // After a throttle that paused the host (each probe above the limit costs a whole pause): back to the last maximum
+    // in 6 s, then probe above it at a scale relative to it, slowly once two maxima agree within 10%.
+    public static readonly TimeSpan PausedRecovery = TimeSpan.FromSeconds(6);
+    public const double PausedSearchScale = 4e-3;
+    public const double PausedProbeScale = 2e-5;
+    public const double ConfirmedMaximumTolerance = 0.1;
     public const double MinRate = 0.5;
     public const double MaxRateIncreaseFactor = 2.0;
     public static readonly TimeSpan RateMeasureBucket = TimeSpan.FromSeconds(0.5);
+    public static readonly TimeSpan SlowStartDoubling = TimeSpan.FromSeconds(0.5);
+    public static readonly TimeSpan FirstGuessWindow = TimeSpan.FromSeconds(0.1);
     public const double RateMeasureSmoothing = 0.8;
     public const double AcceptedRateMargin = 0.95;
+    public const double SlowStartExitFactor = 0.75;
 
     // How far ahead a queued request may reserve a rate token; beyond it, it asks again after this long.
     public static readonly TimeSpan RateReserveHorizon = TimeSpan.FromMilliseconds(200);

@@ -486,6 +486,60 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_CallerNotTakingResults_WorkersFinishWhatWasReadAndTheInputWaits()
+    {
+        // One worker, room for ten requests, a caller holding its first result: the worker never waits for the caller,
+        // so every request read is sent, and the input waits for the caller, so no eleventh is read.
+        var time = NewClock();
+        var handler = BulkTestHandler.Scripted(time);
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.MaxPendingRequests) = (1, 10));
+
+        await using var results = engine.RunAsync(Urls([.. Enumerable.Range(0, 20).Select(i => $"http://a.test/{i}")])).GetAsyncEnumerator();
+        var taken = new List<BulkResult> { await results.NextAsync() };
+        await WaitUntilAsync(() => engine.GetProgress().Done == 10);
+
+        Assert.Equal(10, handler.Log.Count);
+        Assert.Equal(10, engine.GetProgress().Read);
+        while (await results.MoveNextAsync())
+        {
+            taken.Add(results.Current);
+        }
+
+        Assert.Equal(20, taken.Select(r => r.Url).Distinct().Count());
+        Assert.All(taken, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkersBusy_ReadsOnlyAFewRequestsAheadOfThem()
+    {
+        // One worker, its attempt hanging, room for a thousand requests: the input is read until the ready queue holds
+        // the read-ahead (the worker may or may not have taken the first request by then), not a thousand ahead.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, static (_, _, _, token) => BulkTestHandler.Hang(token));
+        using var engine = Engine(handler, time, o => (o.MaxConcurrency, o.MaxPendingRequests) = (1, 1_000));
+        var read = 0;
+        async IAsyncEnumerable<BulkRequest> Input()
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                await Task.CompletedTask;
+                Interlocked.Increment(ref read);
+                yield return new BulkRequest($"http://a.test/{i}");
+            }
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        var run = engine.RunAsync(Input(), cancellation.Token).CollectAsync();
+        await WaitUntilAsync(() => engine.GetProgress().InFlight == 1 && Volatile.Read(ref read) >= BulkDefaults.MinReadAhead);
+        await cancellation.CancelAsync();
+        var results = await run;
+
+        Assert.InRange(read, BulkDefaults.MinReadAhead, BulkDefaults.MinReadAhead + 1);
+        Assert.Equal(read, results.Count);
+        Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
+    }
+
+    [Fact]
     public async Task RunAsync_InputThrows_YieldsTheResultsReadThenThrows()
     {
         var time = NewClock();

@@ -79,6 +79,69 @@ public sealed class AdaptiveRateLimiterTests
         Assert.True((await waiting.WaitAsync(TimeSpan.FromSeconds(30))).IsAcquired);
     }
 
+    [Fact]
+    public void OnResponse_FirstThrottleBeforeAnyMeasurement_StartsLowAndDoublesPerWindow()
+    {
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        for (int i = 0; i < 20; i++)
+        {
+            _limiter.OnResponse(Now, throttled: false, decrease: false); // the host's burst, all in the first instant
+        }
+
+        Pause(TimeSpan.FromSeconds(1), then: () => _limiter.OnResponse(Now, throttled: true, decrease: true, paused: true));
+        double start = _limiter.CurrentRate!.Value;
+        Assert.InRange(start, 100, 200); // 20 responses over at least 0.1 s (200/s, less the margins), not over the 1 ms they took
+
+        _time.Advance(TimeSpan.FromSeconds(1)); // the pause
+        var rates = new List<double>();
+        for (int window = 1; window <= 4; window++)
+        {
+            SendAt(_limiter.CurrentRate!.Value, seconds: 0.5, throttleAtEnd: false);
+            rates.Add(_limiter.CurrentRate!.Value);
+        }
+
+        Assert.All(rates.Zip(rates.Skip(1)), pair => Assert.InRange(pair.Second / pair.First, 1.8, 2.2));
+        Assert.True(rates[^1] > 8 * start, string.Join(", ", rates));
+    }
+
+    [Fact]
+    public void OnResponse_PausedThrottlesAtTheSameRate_LowerTheMaximumEachTime()
+    {
+        // A plateau held above the limit by a measurement inflated by the host's burst must not stay there.
+        SendAt(rate: 200, seconds: 2, throttleAtEnd: false);
+        var rates = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            Pause(TimeSpan.FromSeconds(1), then: () => _limiter.OnResponse(Now, throttled: true, decrease: true, paused: true));
+            rates.Add(_limiter.CurrentRate!.Value);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            // Back at the maximum (the recovery takes 6 s from the throttle), with a measurement that reads above it.
+            SendAt(rate: 250, seconds: 5, throttleAtEnd: false);
+        }
+
+        Assert.All(rates.Zip(rates.Skip(1)), pair => Assert.True(pair.Second < pair.First, string.Join(", ", rates)));
+    }
+
+    [Fact]
+    public void MeasuredRate_AfterAPause_IsTheSendRateNotDilutedByThePause()
+    {
+        SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
+        _time.Advance(TimeSpan.FromSeconds(0.25)); // the pause starts a quarter into a window
+        _limiter.PauseUntil(Now, Now + TimeSpan.FromSeconds(3));
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        SendAt(rate: 100, seconds: 1.2, throttleAtEnd: false);
+
+        Assert.InRange(_limiter.MeasuredRate, 98, 102);
+    }
+
+    private void Pause(TimeSpan length, Action then)
+    {
+        // The host pauses first, then the throttle is reported, as HostState does.
+        _limiter.PauseUntil(Now, Now + length);
+        then();
+    }
+
     private void SendAt(double rate, double seconds, bool throttleAtEnd)
     {
         var step = TimeSpan.FromSeconds(1 / rate);

@@ -70,7 +70,8 @@ public sealed class HostStatePauseTests
     {
         double[] draws = [0.0, 0.25, 0.5, 0.75, 1.0];
         int next = 0;
-        var clock = new HostTestClock(random: () => draws[next++ % draws.Length]);
+        // The adaptive rate would release them at its own (slow-start) pace after this first throttle; the jitter alone here.
+        var clock = new HostTestClock(new HostCoordinationOptions { AdaptiveRateEnabled = false }, () => draws[next++ % draws.Length]);
         clock.Send(HostSignal.Throttled, TimeSpan.FromSeconds(10));
         var waiters = Enumerable.Range(0, 5).Select(_ => clock.State.AcquireAsync(isRetry: false, CancellationToken.None).AsTask()).ToArray();
 

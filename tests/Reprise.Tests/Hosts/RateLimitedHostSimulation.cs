@@ -105,14 +105,29 @@ internal sealed class RateLimitedHostSimulation
 
         Schedule(_responseTime, () =>
         {
+            double? before = _state.RateLimiter?.CurrentRate;
             permit.Complete(accepted ? HostSignal.Accepted : HostSignal.Throttled, accepted ? null : ServerRetryAfter());
+            if (!accepted && Environment.GetEnvironmentVariable("REPRISE_SIM_TRACE") == "1")
+            {
+                Trace.Add($"  {(_time.GetUtcNow() - _start).TotalSeconds:F3}s 429: rate {before:F1} -> {_state.RateLimiter?.CurrentRate:F1} measured={_state.RateLimiter?.MeasuredRate:F1}");
+            }
+
             permit.Dispose();
             Ask(isRetry: !accepted, counted: false);
         });
     }
 
+    /// <summary>Gets or sets how many requests the server accepts before its limit applies (a warm-up that primed the measurement).</summary>
+    public int WarmUp { get; set; }
+
     private bool ServerAccepts()
     {
+        if (WarmUp > 0)
+        {
+            WarmUp--;
+            return true;
+        }
+
         var now = _time.GetUtcNow();
         _serverTokens = Math.Min(_serverBurst, _serverTokens + ((now - _serverLastFill).TotalSeconds * _serverRate));
         _serverLastFill = now;
