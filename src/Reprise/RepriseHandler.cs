@@ -274,13 +274,15 @@ public sealed class RepriseHandler : DelegatingHandler
     private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken, TimeProvider timeProvider)
     {
         // Reading a small body to its end lets the connection go back to the pool instead of being closed. A server
-        // that sends it slowly gets a short bound of its own, not the rest of the deadline.
-        if (response.Content.Headers.ContentLength is { } length and <= RepriseDefaults.DrainLimit)
+        // that sends it slowly gets a short bound of its own, not the rest of the deadline. An empty body (a 429 or 503
+        // often has none) has nothing to read: no timer is started for it.
+        var content = response.Content;
+        if (content.GetType() != EmptyContentType && content.Headers.ContentLength is { } length and > 0 and <= RepriseDefaults.DrainLimit)
         {
             try
             {
                 using var drain = TimeoutScope.Start(cancellationToken, RepriseDefaults.DrainTimeout, timeProvider);
-                await response.Content.CopyToAsync(Stream.Null, drain.Token).ConfigureAwait(false);
+                await content.CopyToAsync(Stream.Null, drain.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {

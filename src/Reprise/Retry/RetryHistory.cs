@@ -43,7 +43,8 @@ public sealed class RetryHistory
         }
         else
         {
-            (_attempts ??= [_first!]).Add(attempt);
+            // Room for the usual few retries at once.
+            (_attempts ??= new List<AttemptRecord>(capacity: 4) { _first! }).Add(attempt);
         }
     }
 }
