@@ -11,6 +11,7 @@ internal static class ScenarioCatalog
     public const string NoFaults = "no-faults";
     public const string Flaky = "flaky";
     public const string RateLimited = "rate-limited";
+    public const string RateLimitedLong = "rate-limited-long";
     public const string Outage = "outage";
     public const string HungFirst = "hung-first";
     public const string NotFound = "not-found";
@@ -65,6 +66,20 @@ internal static class ScenarioCatalog
                     Routes = { Ok("/") },
                 },
                 UrlCount = quick ? 200 : 3_000,
+                Clients = Retrying,
+            },
+            new ScenarioDefinition
+            {
+                // Long enough that the first seconds (slow start, the first pauses) weigh little: the steady state.
+                Name = RateLimitedLong,
+                Title = $"Rate-limited, long: the same host limit ({rate} requests/s, burst {rate / 10}) for {(quick ? 300 : 10_000):N0} URLs.",
+                Host = new ChaosHostOptions
+                {
+                    Name = RateLimitedLong,
+                    RateLimit = new ChaosRateLimitOptions { RequestsPerSecond = rate, Burst = rate / 10 },
+                    Routes = { Ok("/") },
+                },
+                UrlCount = quick ? 300 : 10_000,
                 Clients = Retrying,
             },
             new ScenarioDefinition

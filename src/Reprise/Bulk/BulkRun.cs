@@ -41,7 +41,7 @@ internal sealed partial class BulkRun : IDisposable
     private IReadOnlyList<KeyValuePair<string, string>>? _lastValidHeaders;
 
     // Requests refused for a host's concurrency or rate limit, by host: one leads and asks again, the rest wait here.
-    private readonly Dictionary<string, Queue<BulkWorkItem>> _lines = [];
+    private readonly Dictionary<string, HostLine> _lines = [];
     private bool _linesClosed;
 
     // The pump holds one reference until the input ends; each request read holds one until its result is written.
@@ -276,6 +276,13 @@ internal sealed partial class BulkRun : IDisposable
 
         // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
         var host = _engine.Hosts.GetState(item.Uri);
+        if (item.LeadsLineOf is null && JoinLine(item, host.Key))
+        {
+            // The host is at its limit with requests already waiting: this one waits behind them. Asking first would
+            // take the room they wait for, and a busy host's retries would starve behind an endless input.
+            return new((BulkResult?)null);
+        }
+
         var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted);
         if (!permit.IsAcquired)
         {
@@ -348,12 +355,33 @@ internal sealed partial class BulkRun : IDisposable
                     return null;
                 }
 
-                _lines.Add(hostKey, new Queue<BulkWorkItem>());
+                _lines.Add(hostKey, new HostLine());
                 item.LeadsLineOf = hostKey;
             }
         }
 
         return Park(item, wait, BulkWaitKind.Host) ? null : Cancelled(item);
+    }
+
+    /// <summary>Queues the request at the end of its host's line when the host has one.</summary>
+    private bool JoinLine(BulkWorkItem item, string hostKey)
+    {
+        lock (_lines)
+        {
+            if (_linesClosed || !_lines.TryGetValue(hostKey, out var line))
+            {
+                return false;
+            }
+
+            if (item.HostWaitStarted == 0)
+            {
+                item.HostWaitStarted = _time.GetTimestamp();
+            }
+
+            CountWaiting(item, BulkWaitKind.Host);
+            line.Enqueue(item);
+            return true;
+        }
     }
 
     /// <summary>Hands the lead of a host's line to the next request in it, which asks at once; the last closes the line.</summary>
@@ -461,7 +489,7 @@ internal sealed partial class BulkRun : IDisposable
             _linesClosed = true;
             foreach (var line in _lines.Values)
             {
-                queued.AddRange(line);
+                line.DrainTo(queued);
             }
 
             _lines.Clear();
