@@ -59,12 +59,7 @@ internal static class ScenarioCatalog
             {
                 Name = RateLimited,
                 Title = $"Rate-limited: the host allows {rate} requests/s (token bucket, burst {rate / 10}); beyond it, 429 with Retry-After.",
-                Host = new ChaosHostOptions
-                {
-                    Name = RateLimited,
-                    RateLimit = new ChaosRateLimitOptions { RequestsPerSecond = rate, Burst = rate / 10 },
-                    Routes = { Ok("/") },
-                },
+                Host = RateLimitedHost(RateLimited, rate),
                 UrlCount = quick ? 200 : 3_000,
                 Clients = Retrying,
             },
@@ -73,12 +68,7 @@ internal static class ScenarioCatalog
                 // Long enough that the first seconds (slow start, the first pauses) weigh little: the steady state.
                 Name = RateLimitedLong,
                 Title = $"Rate-limited, long: the same host limit ({rate} requests/s, burst {rate / 10}) for {(quick ? 300 : 10_000):N0} URLs.",
-                Host = new ChaosHostOptions
-                {
-                    Name = RateLimitedLong,
-                    RateLimit = new ChaosRateLimitOptions { RequestsPerSecond = rate, Burst = rate / 10 },
-                    Routes = { Ok("/") },
-                },
+                Host = RateLimitedHost(RateLimitedLong, rate),
                 UrlCount = quick ? 300 : 10_000,
                 Clients = Retrying,
             },
@@ -135,4 +125,12 @@ internal static class ScenarioCatalog
     private static IReadOnlyList<string> Retrying { get; } = [.. ClientNames.All.Where(static c => c != ClientNames.Bare)];
 
     private static ChaosRouteOptions Ok(string path) => new() { Path = path, BodySize = BodySize };
+
+    /// <summary>A host limited to <paramref name="rate"/> requests/s with a burst of a tenth of a second's worth.</summary>
+    private static ChaosHostOptions RateLimitedHost(string name, int rate) => new()
+    {
+        Name = name,
+        RateLimit = new ChaosRateLimitOptions { RequestsPerSecond = rate, Burst = rate / 10 },
+        Routes = { Ok("/") },
+    };
 }
