@@ -44,6 +44,9 @@ internal sealed partial class BulkRun : IDisposable
     private readonly Dictionary<string, HostLine> _lines = [];
     private bool _linesClosed;
 
+    // How many lines exist, written under the lock: a step skips the lock while no host has a line.
+    private int _lineCount;
+
     // The pump holds one reference until the input ends; each request read holds one until its result is written.
     private int _active = 1;
 
@@ -356,6 +359,7 @@ internal sealed partial class BulkRun : IDisposable
                 }
 
                 _lines.Add(hostKey, new HostLine());
+                Volatile.Write(ref _lineCount, _lines.Count);
                 item.LeadsLineOf = hostKey;
             }
         }
@@ -366,6 +370,11 @@ internal sealed partial class BulkRun : IDisposable
     /// <summary>Queues the request at the end of its host's line when the host has one.</summary>
     private bool JoinLine(BulkWorkItem item, string hostKey)
     {
+        if (Volatile.Read(ref _lineCount) == 0)
+        {
+            return false;
+        }
+
         lock (_lines)
         {
             if (_linesClosed || !_lines.TryGetValue(hostKey, out var line))
@@ -399,6 +408,7 @@ internal sealed partial class BulkRun : IDisposable
                 else
                 {
                     _lines.Remove(leader.LeadsLineOf!);
+                    Volatile.Write(ref _lineCount, _lines.Count);
                 }
             }
 
@@ -493,6 +503,7 @@ internal sealed partial class BulkRun : IDisposable
             }
 
             _lines.Clear();
+            Volatile.Write(ref _lineCount, 0);
         }
 
         foreach (var item in queued)

@@ -295,7 +295,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             else if (_slowStart)
             {
                 // Doubles every measure window from the rate set at the throttle, counted from when sending resumed.
-                double since = (now - (_slowStartFrom > _lastThrottle ? _slowStartFrom : _lastThrottle)).TotalSeconds;
+                double since = (now - _slowStartFrom).TotalSeconds;
                 newRate = _slowStartRate * Math.Pow(2, Math.Max(0, since) / HostCoordinationDefaults.SlowStartDoubling.TotalSeconds);
                 measured = Math.Max(measured, newRate / 2);
             }
