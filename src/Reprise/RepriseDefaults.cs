@@ -32,9 +32,6 @@ internal static class RepriseDefaults
     // The same bound as text, for range attributes (which take TimeSpan bounds as strings).
     public const string MaxTimeOptionText = "1.00:00:00";
 
-    // The message of a size range: the generated validator fills in the option ({0}) and the bounds ({1}, {2}).
-    public const string BytesRangeMessage = "The field {0} must be between {1} and {2} bytes.";
-
     // An enum attribute cannot list the names itself; a test checks that this list is Enum.GetNames<BackoffType>().
     public const string BackoffTypeMessage = "The field {0} must be one of ExponentialWithJitter, Exponential, Constant, Linear, DecorrelatedJitter.";
 }

@@ -71,7 +71,7 @@ public sealed class RepriseOptions
     /// retried (<see cref="RetryStopReason.BodyNotReplayable"/>).
     /// </summary>
     /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,590 bytes (just under 2 GiB).</value>
-    [Range(0L, RepriseDefaults.MaxBufferSize, ErrorMessage = RepriseDefaults.BytesRangeMessage)]
+    [Range(0L, RepriseDefaults.MaxBufferSize)]
     public long MaxReplayableBodySize { get; set; } = RepriseDefaults.MaxReplayableBodySize;
 
     /// <summary>
@@ -81,7 +81,7 @@ public sealed class RepriseOptions
     /// caller untouched. Zero turns buffering off.
     /// </summary>
     /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,590 bytes (just under 2 GiB).</value>
-    [Range(0L, RepriseDefaults.MaxBufferSize, ErrorMessage = RepriseDefaults.BytesRangeMessage)]
+    [Range(0L, RepriseDefaults.MaxBufferSize)]
     public long MaxBufferedResponseSize { get; set; } = RepriseDefaults.MaxBufferedResponseSize;
 
     /// <summary>

@@ -19,8 +19,8 @@ public class RepriseOptionsValidatorTests
         { o => o.AttemptTimeout = TimeSpan.FromDays(2), "AttemptTimeout: The field RepriseOptions.AttemptTimeout must be more than 0 and at most 1.00:00:00, or infinite; it is 2.00:00:00." },
         { o => o.Deadline = TimeSpan.FromSeconds(-5), "Deadline: The field RepriseOptions.Deadline must be more than 0 and at most 1.00:00:00, or infinite; it is -00:00:05." },
         { o => o.Deadline = TimeSpan.FromMilliseconds(-2), "Deadline: The field RepriseOptions.Deadline must be more than 0 and at most 1.00:00:00, or infinite; it is -00:00:00.0020000." },
-        { o => o.MaxReplayableBodySize = -1, "MaxReplayableBodySize: The field RepriseOptions.MaxReplayableBodySize must be between 0 and 2147483590 bytes." },
-        { o => o.MaxBufferedResponseSize = int.MaxValue, "MaxBufferedResponseSize: The field RepriseOptions.MaxBufferedResponseSize must be between 0 and 2147483590 bytes." },
+        { o => o.MaxReplayableBodySize = -1, "MaxReplayableBodySize: The field RepriseOptions.MaxReplayableBodySize must be between 0 and 2147483590." },
+        { o => o.MaxBufferedResponseSize = int.MaxValue, "MaxBufferedResponseSize: The field RepriseOptions.MaxBufferedResponseSize must be between 0 and 2147483590." },
         { o => o.BackoffType = (BackoffType)42, "BackoffType: The field RepriseOptions.BackoffType must be one of ExponentialWithJitter, Exponential, Constant, Linear, DecorrelatedJitter." },
     };
 

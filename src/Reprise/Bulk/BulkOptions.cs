@@ -40,7 +40,7 @@ public sealed class BulkOptions
     /// with an error that says so; the engine never holds more than this per request.
     /// </summary>
     /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,591 bytes.</value>
-    [Range(0L, BulkDefaults.MaxBodyInMemoryLimit, ErrorMessage = RepriseDefaults.BytesRangeMessage)]
+    [Range(0L, BulkDefaults.MaxBodyInMemoryLimit)]
     public long MaxBodyInMemory { get; set; } = BulkDefaults.MaxBodyInMemory;
 
     /// <summary>Gets or sets where bodies go with <see cref="BulkBodyHandling.Sink"/>; required then.</summary>

@@ -24,8 +24,8 @@ internal sealed class HostCoordinationOptionsValidator : IValidateOptions<HostCo
         builder.AddResult(Attributes.Validate(name, options));
         var prefix = OptionsValidation.Prefix<HostCoordinationOptions>(name);
 
-        // Checked only when the floor is in its own range, so that one bad value is one message.
-        if (options.MinConcurrency >= 1 && options.MinConcurrency > options.MaxConcurrency)
+        // Checked only when both are in their own ranges, so that one bad value is one message.
+        if (options.MaxConcurrency >= 1 && options.MinConcurrency > options.MaxConcurrency)
         {
             OptionsValidation.AddFailure(
                 builder,
@@ -40,7 +40,7 @@ internal sealed class HostCoordinationOptionsValidator : IValidateOptions<HostCo
                 builder,
                 prefix,
                 nameof(HostCoordinationOptions.CircuitBreakerProbeInterval),
-                $"must be between 00:00:00.001 and {nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval)} ({options.CircuitBreakerMaxProbeInterval}).");
+                $"must be between 00:00:00.0010000 and {nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval)} ({options.CircuitBreakerMaxProbeInterval}).");
         }
 
         return builder.Build();

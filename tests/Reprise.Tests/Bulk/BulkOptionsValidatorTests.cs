@@ -70,7 +70,7 @@ public class BulkOptionsValidatorTests
     {
         var result = new BulkOptionsValidator().Validate(null, new BulkOptions { MaxBodyInMemory = cap });
 
-        Assert.Equal(["MaxBodyInMemory: The field BulkOptions.MaxBodyInMemory must be between 0 and 2147483591 bytes."], result.Failures);
+        Assert.Equal(["MaxBodyInMemory: The field BulkOptions.MaxBodyInMemory must be between 0 and 2147483591."], result.Failures);
     }
 
     [Fact]

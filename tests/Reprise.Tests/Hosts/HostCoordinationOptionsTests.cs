@@ -56,8 +56,8 @@ public sealed class HostCoordinationOptionsTests
     [InlineData(nameof(HostCoordinationOptions.MaxPause), "1.00:00:01", "00:00:00", "1.00:00:00")]
     [InlineData(nameof(HostCoordinationOptions.RetryThrottlingWindow), "02:00:00", "00:00:01", "01:00:00")]
     [InlineData(nameof(HostCoordinationOptions.RetryThrottlingWindow), "00:00:00.5", "00:00:01", "01:00:00")]
-    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerProbeInterval), "00:00:00", "00:00:00.001", "01:00:00")]
-    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval), "1.00:00:01", "00:00:00.001", "1.00:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerProbeInterval), "00:00:00", "00:00:00.0010000", "01:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval), "1.00:00:01", "00:00:00.0010000", "1.00:00:00")]
     [InlineData(nameof(HostCoordinationOptions.IdleTimeout), "00:00:00.999", "00:00:01", "1.00:00:00")]
     public void Validate_TimeOutOfRange_ThrowsMessageNamingOptionAndRange(string property, string value, string min, string max)
     {
@@ -91,7 +91,7 @@ public sealed class HostCoordinationOptionsTests
         var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
         Assert.Equal(
-            "CircuitBreakerProbeInterval: The field HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.001 and CircuitBreakerMaxProbeInterval (00:00:05).",
+            "CircuitBreakerProbeInterval: The field HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.0010000 and CircuitBreakerMaxProbeInterval (00:00:05).",
             error.Message);
     }
 
