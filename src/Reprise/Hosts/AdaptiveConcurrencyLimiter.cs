@@ -118,13 +118,15 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
             cancellationToken.ThrowIfCancellationRequested();
             waiter = new Waiter(count);
             waiter.Node = _queue.AddLast(waiter);
-        }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            waiter.Registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((AdaptiveConcurrencyLimiter)((object[])state!)[0]).Cancel((Waiter)((object[])state!)[1], token),
-                new object[] { this, waiter });
+            // Registered under the lock, before anyone can grant the waiter, so that whoever completes it disposes the
+            // registration. A token cancelled meanwhile runs Cancel here, which takes this (reentrant) lock again.
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.UnsafeRegister(
+                    static (state, token) => ((AdaptiveConcurrencyLimiter)((object[])state!)[0]).Cancel((Waiter)((object[])state!)[1], token),
+                    new object[] { this, waiter });
+            }
         }
 
         return waiter.Task;

@@ -80,8 +80,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     private double Capacity => Math.Max(1, _fillRate * HostCoordinationDefaults.RateBurst.TotalSeconds);
 
-    /// <summary>Takes a token if one is there; otherwise tells how long until one is.</summary>
-    public bool TryTake(TimeSpan now, out TimeSpan retryAfter)
+    /// <summary>Takes <paramref name="count"/> tokens if they are there, or none; otherwise tells how long until they are.</summary>
+    public bool TryTake(TimeSpan now, out TimeSpan retryAfter, int count = 1)
     {
         lock (_lock)
         {
@@ -93,15 +93,15 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             }
 
             Refill(now);
-            if (now >= _lastRefill && _tokens >= 1)
+            if (now >= _lastRefill && _tokens >= count)
             {
-                _tokens--;
+                _tokens -= count;
                 _successful++;
                 return true;
             }
 
             _failed++;
-            retryAfter = UntilTokens(now, 1);
+            retryAfter = UntilTokens(now, count);
             return false;
         }
     }
@@ -137,14 +137,14 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>Gives back a reserved token that was not used.</summary>
-    public void Unreserve()
+    /// <summary>Gives back <paramref name="count"/> reserved tokens that were not used.</summary>
+    public void Unreserve(int count = 1)
     {
         lock (_lock)
         {
             if (_engaged)
             {
-                _tokens = Math.Min(Capacity, _tokens + 1);
+                _tokens = Math.Min(Capacity, _tokens + count);
             }
         }
     }
@@ -233,25 +233,26 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        var now = Now;
-        for (int i = 0; i < permitCount; i++)
-        {
-            if (!TryTake(now, out _))
-            {
-                return FailedLease;
-            }
-        }
-
-        return SuccessfulLease;
+        return permitCount == 0 || TryTake(Now, out _, permitCount) ? SuccessfulLease : FailedLease;
     }
 
     /// <inheritdoc/>
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        for (int i = 0; i < permitCount; i++)
+        int taken = 0;
+        try
         {
-            await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
+            for (; taken < permitCount; taken++)
+            {
+                await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (taken > 0)
+        {
+            // All or none: the tokens taken before the cancellation go back.
+            Unreserve(taken);
+            throw;
         }
 
         return SuccessfulLease;

@@ -494,8 +494,20 @@ internal sealed class HostState
         return true;
     }
 
-    /// <summary>After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile.</summary>
-    private bool StoppedWhileInLineLocked(TimeSpan now) => _pause.IsPaused(now, out _) || _circuit.State != HostCircuitState.Closed;
+    /// <summary>
+    /// After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile. If so the
+    /// rate token goes back (the caller frees the slot), so that the request finds it when it asks again.
+    /// </summary>
+    private bool StoppedWhileInLineLocked(TimeSpan now)
+    {
+        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed)
+        {
+            return false;
+        }
+
+        _rate?.Unreserve();
+        return true;
+    }
 
     private bool TryTakeFixedRate()
     {
