@@ -42,6 +42,10 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         _idleSince = timeProvider.GetTimestamp();
     }
 
+    /// <summary>The limiter the options describe.</summary>
+    public static AdaptiveConcurrencyLimiter For(HostCoordinationOptions options, TimeProvider timeProvider) => new(
+        Math.Min(options.MinConcurrency, options.MaxConcurrency), options.MaxConcurrency, options.AdaptiveConcurrencyEnabled, timeProvider);
+
     /// <summary>Gets the current in-flight limit.</summary>
     public int Limit
     {

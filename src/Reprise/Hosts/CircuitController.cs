@@ -45,6 +45,15 @@ internal sealed class CircuitController
 
     public HostCircuitState State { get; private set; }
 
+    /// <summary>The circuit the options describe: broken by <see cref="ConsecutiveFailuresBehavior"/>, or never when the breaker is off.</summary>
+    public static CircuitController For(HostCoordinationOptions options, Action<HostCircuitState, HostCircuitState> changed) => new(
+        options.CircuitBreakerEnabled
+            ? new ConsecutiveFailuresBehavior(options.CircuitBreakerFailureThreshold, options.CircuitBreakerProbeInterval, options.CircuitBreakerMaxProbeInterval)
+            : null,
+        options.CircuitBreakerMaxProbeInterval,
+        options.MaxPause,
+        changed);
+
     /// <summary>Gets when an open circuit lets its probe through.</summary>
     public TimeSpan NextProbeAt { get; private set; }
 

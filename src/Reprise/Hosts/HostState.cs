@@ -43,47 +43,11 @@ internal sealed class HostState
         _context = context;
         _options = context.Options;
         _pause = new HostPause(_options.PauseEnabled, _options.MaxPause);
-        _circuit = new CircuitController(
-            _options.CircuitBreakerEnabled
-                ? new ConsecutiveFailuresBehavior(_options.CircuitBreakerFailureThreshold, _options.CircuitBreakerProbeInterval, _options.CircuitBreakerMaxProbeInterval)
-                : null,
-            _options.CircuitBreakerMaxProbeInterval,
-            _options.MaxPause,
-            OnCircuitChanged);
-        if (_options.RetryThrottlingEnabled)
-        {
-            _throttle = new RetryThrottle(
-                _options.RetryThrottlingWindow,
-                HostCoordinationDefaults.RetryThrottlingBuckets,
-                _options.RetryThrottlingK,
-                _options.RetryThrottlingFreeRequests);
-        }
-
-        _concurrency = new AdaptiveConcurrencyLimiter(
-            Math.Min(_options.MinConcurrency, _options.MaxConcurrency),
-            _options.MaxConcurrency,
-            _options.AdaptiveConcurrencyEnabled,
-            context.TimeProvider);
-
-        if (_options.AdaptiveRateEnabled)
-        {
-            _rate = new AdaptiveRateLimiter(context.TimeProvider, context.Origin);
-        }
-
-        if (_options.RateLimit is { } rate)
-        {
-            // Replenished on demand rather than by the limiter's own timer, so that an evicted host leaves no timer behind.
-            _fixedRateInterval = TimeSpan.FromSeconds(1 / rate);
-            _fixedRate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = _options.RateLimitBurst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = _fixedRateInterval,
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            });
-        }
-
+        _circuit = CircuitController.For(_options, OnCircuitChanged);
+        _throttle = RetryThrottle.For(_options);
+        _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
+        _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
+        _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
         _lastSeenTicks = context.Now.Ticks;
     }
 

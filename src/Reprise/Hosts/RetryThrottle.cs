@@ -32,6 +32,11 @@ internal sealed class RetryThrottle
         _free = free;
     }
 
+    /// <summary>The throttle the options describe, or null when retry throttling is off.</summary>
+    public static RetryThrottle? For(HostCoordinationOptions options) => options.RetryThrottlingEnabled
+        ? new RetryThrottle(options.RetryThrottlingWindow, HostCoordinationDefaults.RetryThrottlingBuckets, options.RetryThrottlingK, options.RetryThrottlingFreeRequests)
+        : null;
+
     /// <summary>Gets the length of one bucket: how often the counts change by ageing.</summary>
     public TimeSpan BucketLength => TimeSpan.FromTicks(_bucketTicks);
 
