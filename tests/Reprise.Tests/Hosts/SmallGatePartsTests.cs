@@ -69,4 +69,22 @@ public sealed class SmallGatePartsTests
         Assert.False(throttle.HoldsBack(TimeSpan.Zero, () => { draws++; return 0.5; }));
         Assert.Equal(2, draws);
     }
+
+    [Theory]
+    [InlineData(10.0, 5, 10.1)] // binds: grows by 1/limit
+    [InlineData(10.0, 4, 10.0)] // less than half in use: stays
+    [InlineData(100.0, 100, 100.0)] // at the maximum
+    public void AdaptiveConcurrencyLimiter_Grown_OnlyWhileTheLimitBinds(double limit, int inFlight, double expected)
+    {
+        Assert.Equal(expected, AdaptiveConcurrencyLimiter.Grown(limit, inFlight, min: 1, max: 100), 12);
+    }
+
+    [Theory]
+    [InlineData(10.0, 5, 7.0)] // binds: times 0.7
+    [InlineData(10.0, 4, 10.0)] // did not bind: stays
+    [InlineData(1.2, 1, 1.0)] // never below the floor
+    public void AdaptiveConcurrencyLimiter_Shrunk_OnlyWhileTheLimitBindsAndNotBelowTheFloor(double limit, int inFlight, double expected)
+    {
+        Assert.Equal(expected, AdaptiveConcurrencyLimiter.Shrunk(limit, inFlight, min: 1, max: 100, factor: 0.7), 12);
+    }
 }
