@@ -45,8 +45,10 @@ internal static class ChildRunner
             catch (OperationCanceledException) when (cap.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // Stopped at the scenario's cap: the report says how many URLs were done by then.
-                capped = true;
             }
+
+            // The bulk engine ends its stream on cancellation instead of throwing, with or without results for the rest.
+            capped = cap.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         }
 
         watch.Stop();

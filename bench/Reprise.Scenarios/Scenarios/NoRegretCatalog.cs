@@ -35,9 +35,11 @@ internal static class NoRegretCatalog
     public static IEnumerable<ScenarioDefinition> Create(RunProfile profile)
     {
         var quick = profile.Quick;
-        var cap = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(45);
+        var cap = quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(45);
         var defaults = quick ? QuickDefaults : new RetrySettings();
-        IReadOnlyList<string> clients = ClientNames.NoRegret;
+
+        // The quick form (CI) runs the bulk engine with coordination on and off only: a smoke test of every row.
+        IReadOnlyList<string> clients = quick ? [ClientNames.RepriseBulk, ClientNames.RepriseBulkOff] : ClientNames.NoRegret;
         yield return new ScenarioDefinition
         {
             Name = PerUrlRetryAfter,
@@ -103,7 +105,7 @@ internal static class NoRegretCatalog
             UrlCount = quick ? 200 : 2_000,
             PathOf = static i => (i % 50 == 0 ? "hang/" : "items/") + i,
             Retry = defaults,
-            Cap = quick ? TimeSpan.FromSeconds(8) : TimeSpan.FromSeconds(110),
+            Cap = quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(110),
             Clients = [.. clients, ClientNames.Fetch],
         };
         yield return new ScenarioDefinition
@@ -143,22 +145,22 @@ internal static class NoRegretCatalog
             Host = Host(NeverAnswers, new ChaosRouteOptions { Path = "/", Hang = true }),
             UrlCount = quick ? 50 : 100,
             Retry = defaults with { AttemptTimeout = TimeSpan.FromSeconds(quick ? 0.5 : 2), Deadline = TimeSpan.FromSeconds(quick ? 4 : 40) },
-            Cap = quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(60),
+            Cap = quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(60),
             Clients = clients,
         };
         yield return new ScenarioDefinition
         {
             Name = FetchFast,
-            Title = $"Issue 11: the built `reprise fetch` with its defaults (`--concurrency 64 --per-host 16`) and with `--per-host 64`, {(quick ? 5_000 : 100_000):N0} URLs to one fast host.",
+            Title = $"Issue 11: the built `reprise fetch` with its defaults (`--concurrency 64 --per-host 16`) and with `--per-host 64`, {(quick ? 3_000 : 100_000):N0} URLs to one fast host.",
             Host = Host(FetchFast, new ChaosRouteOptions { Path = "/", BodySize = BodySize }),
-            UrlCount = quick ? 5_000 : 100_000,
+            UrlCount = quick ? 3_000 : 100_000,
             Retry = defaults,
             Clients = [ClientNames.Fetch, ClientNames.FetchPerHost64],
         };
     }
 
     // The quick form keeps the rows' shapes with times small enough for CI.
-    private static RetrySettings QuickDefaults { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(2), Deadline = TimeSpan.FromSeconds(6) };
+    private static RetrySettings QuickDefaults { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(1), Deadline = TimeSpan.FromSeconds(3) };
 
     private static ChaosHostOptions Host(string name, params ChaosRouteOptions[] routes)
     {

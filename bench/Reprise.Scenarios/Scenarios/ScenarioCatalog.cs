@@ -23,6 +23,9 @@ internal static class ScenarioCatalog
     public static IReadOnlyList<ScenarioDefinition> Create(RunProfile profile)
         => [.. Existing(profile), .. NoRegretCatalog.Create(profile)];
 
+    // The quick form (CI) keeps the existing rows' clients as they were: coordination off runs in the full table.
+    private static IReadOnlyList<string> WithOffUnlessQuick(RunProfile profile) => profile.Quick ? Retrying : RetryingWithOff;
+
     private static IReadOnlyList<ScenarioDefinition> Existing(RunProfile profile)
     {
         var quick = profile.Quick;
@@ -40,7 +43,7 @@ internal static class ScenarioCatalog
                 Host = new ChaosHostOptions { Name = NoFaults, Routes = { Ok("/") } },
                 UrlCount = quick ? 3_000 : 100_000,
                 NaiveUrlCount = quick ? 1_000 : 20_000,
-                Clients = [ClientNames.Bare, .. WithOff],
+                Clients = [ClientNames.Bare, .. WithOffUnlessQuick(profile)],
             },
             new ScenarioDefinition
             {
@@ -57,7 +60,7 @@ internal static class ScenarioCatalog
                 },
                 UrlCount = quick ? 200 : 2_000,
                 PathOf = static i => (i % 2 == 0 ? "once/" : "twice/") + i,
-                Clients = RetryingWithOff,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -65,7 +68,7 @@ internal static class ScenarioCatalog
                 Title = $"Rate-limited: the host allows {rate} requests/s (token bucket, burst {rate / 10}); beyond it, 429 with Retry-After.",
                 Host = RateLimitedHost(RateLimited, rate),
                 UrlCount = quick ? 200 : 3_000,
-                Clients = RetryingWithOff,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -87,7 +90,7 @@ internal static class ScenarioCatalog
                     Routes = { Ok("/") },
                 },
                 UrlCount = quick ? 200 : 2_000,
-                Clients = RetryingWithOff,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -133,8 +136,6 @@ internal static class ScenarioCatalog
     // The rows the no-regret table repeats also run Reprise with host coordination off.
     private static IReadOnlyList<string> RetryingWithOff { get; } =
         [ClientNames.RepriseBulk, ClientNames.RepriseHandler, ClientNames.RepriseBulkOff, ClientNames.RepriseHandlerOff, ClientNames.Standard, ClientNames.Polly, ClientNames.Naive];
-
-    private static IReadOnlyList<string> WithOff { get; } = RetryingWithOff;
 
     private static IReadOnlyList<string> Original { get; } = [ClientNames.Bare, .. Retrying];
 
