@@ -21,9 +21,6 @@ namespace Reprise;
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler
 {
-    // The type of what HttpResponseMessage.Content returns for a response without content (internal to System.Net.Http).
-    private static readonly Type EmptyContentType = GetEmptyContentType();
-
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
@@ -227,7 +224,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     previousDelay = decision.Delay;
                     if (response is not null)
                     {
-                        await DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
+                        await ResponseDiscard.DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
                     }
 
                     if (!ReferenceEquals(message, request))
@@ -271,41 +268,12 @@ public sealed class RepriseHandler : DelegatingHandler
         base.Dispose(disposing);
     }
 
-    private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken, TimeProvider timeProvider)
-    {
-        // Reading a small body to its end lets the connection go back to the pool instead of being closed. A server
-        // that sends it slowly gets a short bound of its own, not the rest of the deadline. An empty body (a 429 or 503
-        // often has none) has nothing to read: no timer is started for it.
-        var content = response.Content;
-        if (content.GetType() != EmptyContentType && content.Headers.ContentLength is { } length and > 0 and <= RepriseDefaults.DrainLimit)
-        {
-            try
-            {
-                using var drain = TimeoutScope.Start(cancellationToken, RepriseDefaults.DrainTimeout, timeProvider);
-                await content.CopyToAsync(Stream.Null, drain.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                // The connection is lost either way; the next attempt opens another.
-            }
-        }
-
-        response.Dispose();
-    }
-
-    private static Type GetEmptyContentType()
-    {
-        using var response = new HttpResponseMessage();
-        return response.Content.GetType();
-    }
-
     private bool ShouldBuffer(HttpResponseMessage response)
     {
         // A response without content has nothing to read, and asking the length of its stand-in content would store a
         // Content-Length of 0 in headers nobody asked for.
-        var content = response.Content;
-        return content.GetType() != EmptyContentType
-            && content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+        return ResponseDiscard.HasContent(response)
+            && response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
     }
 
     private Exception Cancelled(Exception exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Reprise.Hosts;
+using Reprise.Requests;
 using Reprise.Retry;
 using Reprise.Telemetry;
 using Reprise.Timing;
@@ -115,7 +116,7 @@ internal sealed partial class BulkRun
             item.PreviousDelay = decision.Delay;
             if (response is not null && !bodyRead)
             {
-                await DiscardAsync(response).ConfigureAwait(false);
+                await ResponseDiscard.DiscardAsync(response, _token, _time).ConfigureAwait(false);
                 response = null;
             }
 
@@ -192,24 +193,6 @@ internal sealed partial class BulkRun
 
         var remaining = _retry.Deadline - elapsed;
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
-    }
-
-    private async ValueTask DiscardAsync(HttpResponseMessage response)
-    {
-        // Reading a small body to its end lets the connection go back to the pool instead of being closed.
-        if (response.Content.Headers.ContentLength is <= RepriseDefaults.DrainLimit)
-        {
-            try
-            {
-                await response.Content.CopyToAsync(Stream.Null, _token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                // The connection is lost either way; the next attempt opens another.
-            }
-        }
-
-        response.Dispose();
     }
 
     /// <summary>Checks what can be checked before sending: the URL, the method and the headers.</summary>
