@@ -35,6 +35,7 @@ internal sealed partial class BulkRun : IDisposable
     private readonly Channel<BulkWorkItem> _ready;
     private readonly Channel<BulkResult> _results;
     private readonly DelayQueue<BulkWorkItem> _waiting;
+    private readonly Action<BulkWorkItem> _onLeaderWoken;
     private CancellationTokenRegistration _onCancelled;
     private ExceptionDispatchInfo? _inputError;
     private Task[] _tasks = [];
@@ -70,6 +71,7 @@ internal sealed partial class BulkRun : IDisposable
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
+        _onLeaderWoken = OnDue;
     }
 
     public ChannelReader<BulkResult> Results => _results.Reader;
@@ -266,6 +268,12 @@ internal sealed partial class BulkRun : IDisposable
     /// <remarks>Not async itself: only the attempt awaits, so a step costs one state machine, the attempt's.</remarks>
     private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
     {
+        if (item.ParkedOn is { } parkedOn)
+        {
+            parkedOn.ExitParked();
+            item.ParkedOn = null;
+        }
+
         if (_token.IsCancellationRequested)
         {
             return new(Cancelled(item));
@@ -279,7 +287,7 @@ internal sealed partial class BulkRun : IDisposable
 
         // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
         var host = _engine.Hosts.GetState(item.Uri);
-        if (item.LeadsLineOf is null && JoinLine(item, host.Key))
+        if (item.LeadsLineOf is null && JoinLine(item, host))
         {
             // The host is at its limit with requests already waiting: this one waits behind them. Asking first would
             // take the room they wait for, and a busy host's retries would starve behind an endless input.
@@ -293,7 +301,7 @@ internal sealed partial class BulkRun : IDisposable
 
             // A retry held back by the throttle is counted once as a request, however often it asks again.
             item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
-            return new(OnRefused(item, host.Key, permit, elapsed));
+            return new(OnRefused(item, host, permit, elapsed));
         }
 
         item.RetryCounted = false;
@@ -319,7 +327,7 @@ internal sealed partial class BulkRun : IDisposable
         return AttemptAsync(item, permit, hostWait, timeout);
     }
 
-    private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
+    private BulkResult? OnRefused(BulkWorkItem item, HostState host, HostPermit permit, TimeSpan elapsed)
     {
         var failFast = FailFastReason(permit);
         if (failFast != RetryStopReason.None)
@@ -340,10 +348,11 @@ internal sealed partial class BulkRun : IDisposable
             item.HostWaitStarted = _time.GetTimestamp();
         }
 
-        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit && item.LeadsLineOf is null)
+        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit)
         {
-            // A host at its limit frees room one request at a time: one request asks again at the host's hint and the
-            // others queue behind it, instead of thousands each polling every millisecond.
+            // A host at its limit frees room one request at a time: one request (the line's leader) asks again and the
+            // others queue behind it, instead of thousands each polling every millisecond. The leader of a host at its
+            // concurrency limit is handed the host's next free slot at once; at the rate limit it asks at the host's hint.
             lock (_lines)
             {
                 if (_linesClosed)
@@ -351,24 +360,68 @@ internal sealed partial class BulkRun : IDisposable
                     return Cancelled(item);
                 }
 
-                if (_lines.TryGetValue(hostKey, out var line))
+                HostLine? line;
+                if (item.LeadsLineOf is null)
                 {
-                    CountWaiting(item, BulkWaitKind.Host);
-                    line.Enqueue(item);
-                    return null;
+                    if (_lines.TryGetValue(host.Key, out line))
+                    {
+                        CountWaiting(item, BulkWaitKind.Host);
+                        ParkOn(item, host);
+                        line.Enqueue(item);
+                        return null;
+                    }
+
+                    line = new HostLine(_onLeaderWoken);
+                    _lines.Add(host.Key, line);
+                    Volatile.Write(ref _lineCount, _lines.Count);
+                    item.LeadsLineOf = host.Key;
+                }
+                else
+                {
+                    line = _lines[item.LeadsLineOf];
                 }
 
-                _lines.Add(hostKey, new HostLine());
-                Volatile.Write(ref _lineCount, _lines.Count);
-                item.LeadsLineOf = hostKey;
+                if (permit.DenialReason == HostDenialReasons.ConcurrencyLimit)
+                {
+                    CountWaiting(item, BulkWaitKind.Host);
+                    ParkOn(item, host);
+                    if (line.TryWaitForSlot(item, host))
+                    {
+                        return null;
+                    }
+
+                    // A slot freed meanwhile, and the leader was not woken for it: it asks again after the shortest wait.
+                    LeaveWaiting(item);
+                    Unpark(item);
+                }
             }
         }
 
-        return Park(item, wait, BulkWaitKind.Host) ? null : Cancelled(item);
+        ParkOn(item, host);
+        if (Park(item, wait, BulkWaitKind.Host))
+        {
+            return null;
+        }
+
+        Unpark(item);
+        return Cancelled(item);
+    }
+
+    /// <summary>Counts a request parked for its host as the host's, so that the registry does not drop a busy host.</summary>
+    private static void ParkOn(BulkWorkItem item, HostState host)
+    {
+        host.EnterParked();
+        item.ParkedOn = host;
+    }
+
+    private static void Unpark(BulkWorkItem item)
+    {
+        item.ParkedOn?.ExitParked();
+        item.ParkedOn = null;
     }
 
     /// <summary>Queues the request at the end of its host's line when the host has one.</summary>
-    private bool JoinLine(BulkWorkItem item, string hostKey)
+    private bool JoinLine(BulkWorkItem item, HostState host)
     {
         if (Volatile.Read(ref _lineCount) == 0)
         {
@@ -377,7 +430,7 @@ internal sealed partial class BulkRun : IDisposable
 
         lock (_lines)
         {
-            if (_linesClosed || !_lines.TryGetValue(hostKey, out var line))
+            if (_linesClosed || !_lines.TryGetValue(host.Key, out var line))
             {
                 return false;
             }
@@ -388,6 +441,7 @@ internal sealed partial class BulkRun : IDisposable
             }
 
             CountWaiting(item, BulkWaitKind.Host);
+            ParkOn(item, host);
             line.Enqueue(item);
             return true;
         }
@@ -499,6 +553,11 @@ internal sealed partial class BulkRun : IDisposable
             _linesClosed = true;
             foreach (var line in _lines.Values)
             {
+                if (line.CancelWait() is { } leader)
+                {
+                    queued.Add(leader);
+                }
+
                 line.DrainTo(queued);
             }
 

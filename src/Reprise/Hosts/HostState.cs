@@ -34,11 +34,13 @@ internal sealed class HostState
     private TimeSpan _nextProbeAt;
     private TimeSpan _openInterval;
 
+    private readonly HostSlotWaiters _slotWaiters = new();
     private TaskCompletionSource? _changed;
     private long _grantSequence;
     private long _lastDecreaseSequence;
     private TimeSpan _smoothedRoundTrip = TimeSpan.FromMilliseconds(100);
     private int _waiting;
+    private int _parked;
     private long _lastSeenTicks;
 
     public HostState(string key, HostContext context)
@@ -109,8 +111,11 @@ internal sealed class HostState
     /// <summary>Gets when the host was last asked for, on the registry's clock.</summary>
     internal TimeSpan LastSeen => TimeSpan.FromTicks(Volatile.Read(ref _lastSeenTicks));
 
-    /// <summary>Gets whether requests are in flight or waiting: such a state is evicted only as a last resort.</summary>
-    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || _circuit == HostCircuitState.HalfOpen;
+    /// <summary>
+    /// Gets whether requests are in flight or waiting (in this state's wait, or parked by a bulk run for this host):
+    /// such a state is evicted only as a last resort.
+    /// </summary>
+    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || Volatile.Read(ref _parked) > 0 || _slotWaiters.Count > 0 || _circuit == HostCircuitState.HalfOpen;
 
     internal void Touch(TimeSpan now) => Volatile.Write(ref _lastSeenTicks, now.Ticks);
 
@@ -248,7 +253,34 @@ internal sealed class HostState
         wake?.TrySetResult();
     }
 
-    internal void ReleaseSlot() => _concurrency.Exit();
+    /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
+    internal void ReleaseSlot()
+    {
+        _concurrency.Exit();
+        _slotWaiters.WakeNext();
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="waiter"/> once, when a concurrency slot frees. False when the host has room already (the
+    /// slot freed before the waiter came): the caller asks again instead of waiting.
+    /// </summary>
+    internal bool TryWaitForSlot(IHostSlotWaiter waiter)
+    {
+        _slotWaiters.Add(waiter);
+
+        // A full fence between registering and looking for room (HostSlotWaiters' remarks).
+        Interlocked.MemoryBarrier();
+        return _concurrency.InFlight >= _concurrency.Limit || !_slotWaiters.TryRemove(waiter);
+    }
+
+    /// <summary>Takes back a wait of <see cref="TryWaitForSlot"/>; false when the waiter was already woken.</summary>
+    internal bool CancelSlotWait(IHostSlotWaiter waiter) => _slotWaiters.TryRemove(waiter);
+
+    /// <summary>Counts a request parked for this host elsewhere (a bulk run's delay queue), so that it is busy.</summary>
+    internal void EnterParked() => Interlocked.Increment(ref _parked);
+
+    /// <summary>Ends what <see cref="EnterParked"/> began.</summary>
+    internal void ExitParked() => Interlocked.Decrement(ref _parked);
 
     internal HostSnapshot GetSnapshot()
     {
@@ -399,7 +431,7 @@ internal sealed class HostState
         {
             if (holdsSlot)
             {
-                _concurrency.Exit();
+                ReleaseSlot();
             }
         }
     }
