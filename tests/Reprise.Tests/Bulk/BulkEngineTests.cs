@@ -254,6 +254,36 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_PausedHostWithParkedRequestsOverTheHostCap_KeepsItsState()
+    {
+        // One host asks to wait 30 s and its other requests park for it; a hundred other hosts then pass through a
+        // registry capped at ten. The paused host is the least recently used, but its parked requests make it busy: its
+        // pause must survive the sweep, or they would all go out at once to a host that asked to wait.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, attempt, _, _) =>
+        {
+            var response = new HttpResponseMessage(url.StartsWith("http://paused.test/", StringComparison.Ordinal) && attempt == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+            }
+
+            return Task.FromResult(response);
+        });
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxHosts = 10 }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (1, 200)), registry, time);
+        var urls = Enumerable.Range(0, 5).Select(i => $"http://paused.test/{i}").Concat(Enumerable.Range(0, 100).Select(i => $"http://h{i}.test/"));
+
+        await using var results = engine.RunAsync(Urls([.. urls])).GetAsyncEnumerator();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.StartsWith("http://h", (await results.NextAsync()).Url, StringComparison.Ordinal);
+        }
+
+        Assert.NotNull(registry.GetSnapshot(new Uri("http://paused.test/"))?.PausedUntil);
+    }
+
+    [Fact]
     public async Task RunAsync_CancelledWhileRequestsQueueForABusyHost_YieldsCancelledForEach()
     {
         var time = NewClock();
