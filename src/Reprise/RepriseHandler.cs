@@ -126,7 +126,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     if (!permit.IsAcquired)
                     {
                         history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
+                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason.Describe()}."));
                     }
 
                     // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
@@ -142,10 +142,12 @@ public sealed class RepriseHandler : DelegatingHandler
                     HttpResponseMessage? response = null;
                     Exception? error = null;
                     AttemptVerdict verdict;
+                    long headersAt = 0;
                     timeouts.BeginAttempt(sent);
                     try
                     {
                         response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
+                        headersAt = _timeProvider.GetTimestamp();
                         verdict = _policy.Classify(request, attempt, response, null);
                         if (!verdict.Retryable && ShouldBuffer(response))
                         {
@@ -167,7 +169,8 @@ public sealed class RepriseHandler : DelegatingHandler
                     {
                         // The caller cancelled (however the inner handler reported it), or the deadline passed.
                         response?.Dispose();
-                        permit.Complete(cancellationToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
+                        // Either way the caller's own limit, not a signal about the host (a deadline is no host timeout).
+                        permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
                         var cancelled = new AttemptRecord(
                             attempt, null, ex, cancellationToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
                         history.Add(cancelled);
@@ -191,7 +194,9 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     // Only a response that may be retried or that throttles has a Retry-After worth reading.
                     var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
-                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null);
+                    // The round trip is measured to the response's headers: a body's read time and a timeout measure none.
+                    var roundTrip = response is not null ? _timeProvider.GetElapsedTime(sent, headersAt) : (TimeSpan?)null;
+                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null, roundTrip);
 
                     var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                     history.Add(record);

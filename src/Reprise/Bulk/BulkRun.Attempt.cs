@@ -37,6 +37,7 @@ internal sealed partial class BulkRun
         try
         {
             Exception? error = null;
+            var cutAtDeadline = false;
             var sent = _time.GetTimestamp();
             var token = timeout.Start(deadlineBound ? remaining : attemptTimeout);
             try
@@ -47,6 +48,7 @@ internal sealed partial class BulkRun
                 }
                 catch (OperationCanceledException ex) when (timeout.TimedOut && !_token.IsCancellationRequested)
                 {
+                    cutAtDeadline = deadlineBound;
                     error = deadlineBound
                         ? new TimeoutException($"The attempt was cut at the request's deadline of {Seconds(_retry.Deadline)} s.", ex)
                         : new TimeoutException($"The attempt timed out after {Seconds(attemptTimeout)} s.", ex);
@@ -94,12 +96,15 @@ internal sealed partial class BulkRun
                 {
                     // A body cut mid-way is a failed attempt like any transport error: retried when the rules allow.
                     error = readError;
+                    cutAtDeadline = body.CutAtDeadline;
                     verdict = _policy.Classify(message, attempt, null, readError);
                     decision = Decide(item, attempt, verdict, retryAfter: null);
                 }
             }
 
-            permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
+            // A deadline that cuts the attempt is the request's own limit, not a signal about the host.
+            // The round trip is the time to the response's headers; a timeout or a transport error measures none.
+            permit.Complete(cutAtDeadline ? HostSignal.Cancelled : verdict.Signal, _policy.CapRetryAfter(retryAfter), roundTrip: response is not null ? duration : null);
             var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
             item.History.Add(record);
             _telemetry.AttemptEnded(
@@ -422,7 +427,8 @@ internal sealed partial class BulkRun
         }
         catch (OperationCanceledException ex) when (timeout.TimedOut)
         {
-            return BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
+            var cut = BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
+            return cut with { CutAtDeadline = true };
         }
         finally
         {
@@ -465,6 +471,9 @@ internal sealed partial class BulkRun
         public RetryStopReason FailureStop { get; init; }
 
         public bool Cancelled { get; init; }
+
+        /// <summary>Gets whether the request's deadline cut the read: its own limit, not a signal about the host.</summary>
+        public bool CutAtDeadline { get; init; }
 
         public static BodyOutcome ReadFailed(Exception error, long bytes) => new() { Bytes = bytes, ReadError = error };
 

@@ -300,7 +300,7 @@ internal sealed partial class BulkRun : IDisposable
             Interlocked.Increment(ref _counters.HostRefusals);
 
             // A retry held back by the throttle is counted once as a request, however often it asks again.
-            item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
+            item.RetryCounted |= permit.DenialReason == HostDenialReason.RetryBudgetExhausted;
             return new(OnRefused(item, host, permit, elapsed));
         }
 
@@ -332,14 +332,14 @@ internal sealed partial class BulkRun : IDisposable
         var failFast = FailFastReason(permit);
         if (failFast != RetryStopReason.None)
         {
-            return Finish(item, BulkOutcome.Failed, failFast, $"The host {item.Uri.Authority} refused the attempt: {permit.DenialReason}.");
+            return Finish(item, BulkOutcome.Failed, failFast, $"The host {item.Uri.Authority} refused the attempt: {permit.DenialReason.Describe()}.");
         }
 
         // A paused or busy host parks the request; no worker waits for it.
-        var wait = permit.RetryAfter > BulkDefaults.MinHostWait ? permit.RetryAfter : BulkDefaults.MinHostWait;
+        var wait = permit.WaitHint > BulkDefaults.MinHostWait ? permit.WaitHint : BulkDefaults.MinHostWait;
         if (PastDeadline(elapsed, wait))
         {
-            var reason = permit.DenialReason is null ? string.Empty : $" ({permit.DenialReason})";
+            var reason = permit.DenialReason == HostDenialReason.None ? string.Empty : $" ({permit.DenialReason.Describe()})";
             return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} The host {item.Uri.Authority} asked to wait {Seconds(wait)} s{reason}.");
         }
 
@@ -348,7 +348,7 @@ internal sealed partial class BulkRun : IDisposable
             item.HostWaitStarted = _time.GetTimestamp();
         }
 
-        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit)
+        if (permit.DenialReason is HostDenialReason.ConcurrencyLimit or HostDenialReason.RateLimit)
         {
             // A host at its limit frees room one request at a time: one request (the line's leader) asks again and the
             // others queue behind it, instead of thousands each polling every millisecond. The leader of a host at its
@@ -381,7 +381,7 @@ internal sealed partial class BulkRun : IDisposable
                     line = _lines[item.LeadsLineOf];
                 }
 
-                if (permit.DenialReason == HostDenialReasons.ConcurrencyLimit)
+                if (permit.DenialReason == HostDenialReason.ConcurrencyLimit)
                 {
                     CountWaiting(item, BulkWaitKind.Host);
                     ParkOn(item, host);
@@ -485,8 +485,8 @@ internal sealed partial class BulkRun : IDisposable
         var options = _engine.Hosts.Options;
         return permit.DenialReason switch
         {
-            HostDenialReasons.CircuitOpen when options.FailFastWhenCircuitOpen => RetryStopReason.CircuitOpen,
-            HostDenialReasons.RetryBudgetExhausted when options.FailFastWhenRetryThrottled => RetryStopReason.RetryBudgetExhausted,
+            HostDenialReason.CircuitOpen when options.FailFastWhenCircuitOpen => RetryStopReason.CircuitOpen,
+            HostDenialReason.RetryBudgetExhausted when options.FailFastWhenRetryThrottled => RetryStopReason.RetryBudgetExhausted,
             _ => RetryStopReason.None,
         };
     }

@@ -134,7 +134,7 @@ internal sealed class HostState
         HostPermit? permit;
         Gate gate;
         TimeSpan wait;
-        string? limitReason;
+        HostDenialReason limitReason;
         lock (_lock)
         {
             permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out limitReason);
@@ -142,11 +142,11 @@ internal sealed class HostState
 
         return permit ?? gate switch
         {
-            Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pauseLength)),
-            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_openInterval)),
-            Gate.Probing => HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval),
-            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait),
-            _ => HostPermit.Refuse(limitReason ?? HostDenialReasons.ConcurrencyLimit, wait),
+            Gate.Paused => HostPermit.Refuse(HostDenialReason.HostPaused, wait + PauseSpread(_pauseLength)),
+            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_openInterval)),
+            Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
+            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
+            _ => HostPermit.Refuse(limitReason == HostDenialReason.None ? HostDenialReason.ConcurrencyLimit : limitReason, wait),
         };
     }
 
@@ -158,7 +158,7 @@ internal sealed class HostState
 
     /// <summary>
     /// Waits until an attempt may be sent, but starts no known wait (a pause, an open circuit) that would last longer
-    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReasons.Deadline"/>.
+    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -181,7 +181,7 @@ internal sealed class HostState
     }
 
     /// <summary>Takes in what one attempt told us about the host, at <paramref name="completedAt"/> (the registry's time) or now.</summary>
-    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null)
+    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null, TimeSpan? roundTrip = null)
     {
         var now = completedAt ?? _context.Now;
         TaskCompletionSource? wake = null;
@@ -194,7 +194,10 @@ internal sealed class HostState
             if (signal != HostSignal.Cancelled)
             {
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
-                _smoothedRoundTrip = TimeSpan.FromTicks(((_smoothedRoundTrip.Ticks * 7) + (now - permit.GrantedAt).Ticks) / 8);
+                if (roundTrip is { } sample)
+                {
+                    _smoothedRoundTrip = TimeSpan.FromTicks(((_smoothedRoundTrip.Ticks * 7) + sample.Ticks) / 8);
+                }
             }
 
             if (permit.IsProbe)
@@ -326,7 +329,7 @@ internal sealed class HostState
                     case Gate.Paused when _context.Now + wait > giveUpAt:
                     case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
                         // No wait is started that would end past the caller's deadline.
-                        return HostPermit.Refuse(HostDenialReasons.Deadline, wait);
+                        return HostPermit.Refuse(HostDenialReason.Deadline, wait);
 
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pauseLength), time, cancellationToken).ConfigureAwait(false);
@@ -335,7 +338,7 @@ internal sealed class HostState
                     case Gate.CircuitOpen:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
                         }
 
                         await Task.Delay(wait + PauseSpread(_openInterval), time, cancellationToken).ConfigureAwait(false);
@@ -344,7 +347,7 @@ internal sealed class HostState
                     case Gate.Probing:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
                         }
 
                         await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
@@ -357,7 +360,7 @@ internal sealed class HostState
                     case Gate.RetryThrottled:
                         if (_options.FailFastWhenRetryThrottled)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait);
+                            return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
                         }
 
                         // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
@@ -450,9 +453,9 @@ internal sealed class HostState
     }
 
     /// <summary>Runs the gates; grants a permit when all pass and the limits have room right now.</summary>
-    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
+    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
     {
-        limitReason = null;
+        limitReason = HostDenialReason.None;
         wait = TimeSpan.Zero;
         if (_options.PauseEnabled && now < _pausedUntil)
         {
@@ -508,7 +511,7 @@ internal sealed class HostState
         gate = Gate.Limited;
         if (!_concurrency.TryEnter())
         {
-            limitReason = HostDenialReasons.ConcurrencyLimit;
+            limitReason = HostDenialReason.ConcurrencyLimit;
             wait = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, _smoothedRoundTrip.Ticks / Math.Max(1, _concurrency.Limit)));
             return null;
         }
@@ -516,14 +519,14 @@ internal sealed class HostState
         if (_rate is not null && !_rate.TryTake(now, out wait))
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             return null;
         }
 
         if (_fixedRate is not null && !TryTakeFixedRate())
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             wait = _fixedRateInterval;
             return null;
         }

@@ -284,6 +284,26 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_DeadlineCutsAnAttempt_IsNotAHostTimeout()
+    {
+        // The deadline is the request's own limit: a slow but healthy host must not see its breaker open for it.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        var registry = new HostRegistry(new HostCoordinationOptions { CircuitBreakerFailureThreshold = 1 }, time);
+        using var engine = new BulkEngine(
+            handler, Options(o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(3))), registry, time);
+
+        await using var results = engine.RunAsync(Urls("http://slow.test/1")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync().AsTask();
+        await WaitUntilAsync(() => engine.GetProgress().InFlight == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(3));
+        Assert.True(await next.WaitAsync(HangGuard));
+
+        Assert.Equal(RetryStopReason.DeadlineExceeded, results.Current.StopReason);
+        Assert.Equal(HostCircuitState.Closed, registry.GetSnapshot(new Uri("http://slow.test/"))!.CircuitState);
+    }
+
+    [Fact]
     public async Task RunAsync_CancelledWhileRequestsQueueForABusyHost_YieldsCancelledForEach()
     {
         var time = NewClock();
