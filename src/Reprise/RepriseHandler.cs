@@ -32,7 +32,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly bool _sharedClock;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
-    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
@@ -43,7 +43,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
     /// <param name="innerHandler">The handler that sends each attempt.</param>
-    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
@@ -55,6 +55,9 @@ public sealed class RepriseHandler : DelegatingHandler
 
     internal RepriseHandler(RepriseOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
     {
+        // Copied once: the timeouts' pool and every request read the same options, whatever the caller changes later.
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
         _policy = new RetryPolicy(options, _timeProvider);
         _options = options;
@@ -69,8 +72,13 @@ public sealed class RepriseHandler : DelegatingHandler
     public HostRegistry Hosts => _hosts;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Runs the asynchronous path and blocks the calling thread until it ends (waits included): there is one attempt
+    /// path, and every await in it is <c>ConfigureAwait(false)</c>, so blocking cannot deadlock on a synchronization
+    /// context. It holds a thread for the whole call; prefer <see cref="SendAsync"/>.
+    /// </remarks>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-        => throw new NotSupportedException("The Reprise handler waits between attempts; use SendAsync.");
+        => SendAsync(request, cancellationToken).GetAwaiter().GetResult();
 
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -247,6 +247,30 @@ public class RepriseHandlerTests
     }
 
     [Fact]
+    public void Send_Synchronous_RetriesThroughTheSamePath()
+    {
+        using var harness = new HandlerHarness(
+            ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK), o => (o.BaseDelay, o.MaxDelay) = (TimeSpan.Zero, TimeSpan.Zero));
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://example.test/");
+
+        using var response = harness.Client.Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, request.GetRetryHistory()!.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_OptionsChangedAfterConstruction_KeepsTheOptionsItWasBuiltWith()
+    {
+        using var harness = new HandlerHarness(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+        harness.Options.MaxAttempts = 1;
+
+        using var response = await harness.GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task SendAsync_RetryAfterDelta_WaitsExactlyWhatTheServerAsked()
     {
         var inner = new ScriptedHandler((attempt, _, _) =>

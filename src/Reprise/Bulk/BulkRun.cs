@@ -94,8 +94,9 @@ internal sealed partial class BulkRun : IDisposable
         _onCancelled = _token.UnsafeRegister(static state => ((BulkRun)state!).OnCancelled(), this);
     }
 
-    /// <summary>Frees the slot of a result the caller took, so the pump may read one more request.</summary>
-    public void ReleaseSlot() => _slots.Release();
+    /// <summary>Frees the pending-request slot of a result the caller took, so the pump may read one more request.</summary>
+    /// <remarks>Not a host's slot: <see cref="Hosts.HostState.ReleaseSlot"/> frees one of a host's concurrency slots.</remarks>
+    public void ReleasePendingSlot() => _slots.Release();
 
     public void ThrowIfInputFailed() => _inputError?.Throw();
 
