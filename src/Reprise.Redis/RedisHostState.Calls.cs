@@ -17,7 +17,7 @@ public sealed partial class RedisHostState
         view.SyncedAt = now;
         long requests = view.PendingRequests, accepts = view.PendingAccepts;
         view.PendingRequests = view.PendingAccepts = 0;
-        _ = SyncAsync(view, now, requests, accepts);
+        Track(SyncAsync(view, now, requests, accepts));
     }
 
     private async Task SyncAsync(SharedHostView view, long now, long requests, long accepts)
@@ -63,7 +63,7 @@ public sealed partial class RedisHostState
 
         string until = Invariant(view.PausedUntil);
         long ttl = view.PausedUntil - now + (long)RedisHostStateDefaults.PauseKeySlack.TotalMilliseconds;
-        _ = ExtendLaterAsync(view, _keys.Pause(view.Host), until, ttl, SharedHostMessage.Pause(view.Host, view.PausedUntil), until);
+        Track(ExtendLaterAsync(view, _keys.Pause(view.Host), until, ttl, SharedHostMessage.Pause(view.Host, view.PausedUntil), until));
     }
 
     private void ShareCircuitLocked(SharedHostView view, long now)
@@ -76,7 +76,7 @@ public sealed partial class RedisHostState
 
         string value = Invariant(view.CircuitOpenUntil) + " " + Invariant(view.CircuitIntervalMs);
         long ttl = view.CircuitOpenUntil - now + (long)RedisHostStateDefaults.CircuitKeySlack.TotalMilliseconds;
-        _ = ExtendLaterAsync(view, _keys.Circuit(view.Host), Invariant(view.CircuitOpenUntil), ttl, SharedHostMessage.Open(view.Host, view.CircuitOpenUntil, view.CircuitIntervalMs), value);
+        Track(ExtendLaterAsync(view, _keys.Circuit(view.Host), Invariant(view.CircuitOpenUntil), ttl, SharedHostMessage.Open(view.Host, view.CircuitOpenUntil, view.CircuitIntervalMs), value));
     }
 
     private async Task ExtendLaterAsync(SharedHostView view, string key, string end, long ttl, string message, string value)
@@ -113,8 +113,8 @@ public sealed partial class RedisHostState
         view.ProbeSentAt = 0;
         if (report.Outcome == SharedHostOutcome.Cancelled)
         {
-            _ = _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, [_keys.Circuit(view.Host), _keys.Probe(view.Host)],
-                [_id, "0", Invariant(now) + " " + Invariant(view.CircuitIntervalMs), 1000, _keys.Channel, SharedHostMessage.Open(view.Host, now, view.CircuitIntervalMs)]));
+            Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, [_keys.Circuit(view.Host), _keys.Probe(view.Host)],
+                [_id, "0", Invariant(now) + " " + Invariant(view.CircuitIntervalMs), 1000, _keys.Channel, SharedHostMessage.Open(view.Host, now, view.CircuitIntervalMs)])));
             view.CircuitOpenUntil = now;
             return;
         }
@@ -141,7 +141,7 @@ public sealed partial class RedisHostState
 
         var keys = new RedisKey[] { _keys.Circuit(view.Host), _keys.Probe(view.Host) };
         RedisValue[] args = [_id, closed ? "1" : "0", next, ttl, _keys.Channel, message];
-        _ = _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, keys, args));
+        Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, keys, args)));
     }
 
     private void StartLeaseLocked(SharedHostView view, double now, double perSecond)
@@ -156,7 +156,7 @@ public sealed partial class RedisHostState
         int batch = TokenLease.BatchSize(perSecond, _options.TokenLeaseAhead);
         double tau = (_options.RateBurst - 1) * interval;
         RedisValue[] args = [Invariant(now), Invariant(interval), Invariant(tau), Invariant(_options.TokenLeaseAhead.TotalMilliseconds), batch];
-        _ = LeaseAsync(view, args);
+        Track(LeaseAsync(view, args));
     }
 
     private async Task LeaseAsync(SharedHostView view, RedisValue[] args)

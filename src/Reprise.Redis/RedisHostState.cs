@@ -31,6 +31,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
     private readonly RedisLink _link;
     private readonly Meter? _ownMeter;
     private readonly string _id = Guid.NewGuid().ToString("N");
+    private int _operations;
 
     /// <summary>Initializes a new instance of the <see cref="RedisHostState"/> class.</summary>
     /// <param name="connection">The Redis connection; the caller owns it. Create it with <c>AbortOnConnectFail = false</c> so it reconnects.</param>
@@ -77,6 +78,9 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
 
     /// <summary>Gets whether Redis answered the last call (false while the registries go on locally).</summary>
     public bool IsConnected => _link.IsUp;
+
+    /// <summary>Gets how many Redis calls are under way.</summary>
+    internal int InFlight => Volatile.Read(ref _operations);
 
     /// <inheritdoc/>
     public SharedHostDecision Check(string host)
@@ -198,7 +202,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
         if (!view.HoldsProbe && !view.ProbeAskInFlight && now >= view.NextProbeAskAt)
         {
             view.ProbeAskInFlight = true;
-            _ = AskProbeAsync(view);
+            Track(AskProbeAsync(view));
         }
 
         return new SharedHostDecision(SharedHostVerdict.CircuitOpen, _options.OperationTimeout);
@@ -270,6 +274,13 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
                 view.SyncedAt = long.MinValue;
             }
         }
+    }
+
+    /// <summary>Counts a background call until it has applied its answer.</summary>
+    private void Track(Task operation)
+    {
+        Interlocked.Increment(ref _operations);
+        operation.ContinueWith(static (_, state) => Interlocked.Decrement(ref ((RedisHostState)state!)._operations), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

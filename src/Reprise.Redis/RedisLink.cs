@@ -17,6 +17,7 @@ internal sealed class RedisLink
     private readonly Counter<long> _roundTripCounter;
     private readonly Counter<long> _fallbackCounter;
     private long _roundTrips;
+
     private long _fallbacks;
     private int _down;
     private int _pinging;
@@ -40,7 +41,6 @@ internal sealed class RedisLink
 
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
-    public IDatabase Database => _connection.GetDatabase();
 
     /// <summary>Runs one Redis call; returns default when Redis is down, slow or failing (never throws).</summary>
     public async Task<T?> RunAsync<T>(Func<IDatabase, Task<T>> call)
