@@ -19,6 +19,9 @@ public static class RedisConnections
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 1000);
+
+        // Rejoin soon after Redis comes back: from 250 ms, never more than 2 s apart.
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         return ConnectionMultiplexer.Connect(options);
     }
 }

@@ -8,7 +8,12 @@ public sealed partial class RedisHostState
 {
     private void MaybeSyncLocked(SharedHostView view, long now)
     {
-        if (view.SyncInFlight || now - view.SyncedAt < (long)_options.CacheValidity.TotalMilliseconds || !_link.IsUp)
+        if (view.SyncInFlight || now - view.SyncedAt < (long)_options.CacheValidity.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (!_link.IsUp)
         {
             return;
         }

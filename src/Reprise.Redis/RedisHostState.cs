@@ -271,7 +271,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
                     ShareCircuitLocked(view, now);
                 }
 
-                view.SyncedAt = long.MinValue;
+                view.SyncedAt = 0;
             }
         }
     }

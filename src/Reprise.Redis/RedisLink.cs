@@ -6,8 +6,8 @@ namespace Reprise.Redis;
 
 /// <summary>
 /// Every Redis call goes through here: bounded by the operation timeout, counted, and never throwing. A failure marks
-/// Redis down (one log line, a metric per fallback); while down nothing is sent but a PING every rejoin interval, and
-/// when it answers the link is up again and <see cref="Rejoined"/> fires so local knowledge is merged back.
+/// Redis down (one log line, a metric per fallback); while down nothing is sent but a PING every rejoin interval; when
+/// it answers the link is up again and <see cref="Rejoined"/> fires so local knowledge is merged back.
 /// </summary>
 internal sealed class RedisLink
 {
@@ -20,8 +20,6 @@ internal sealed class RedisLink
 
     private long _fallbacks;
     private int _down;
-    private int _pinging;
-    private long _nextPingTicks;
 
     public RedisLink(IConnectionMultiplexer connection, RedisHostStateOptions options, ILogger logger, Meter meter)
     {
@@ -47,7 +45,6 @@ internal sealed class RedisLink
     {
         if (!IsUp)
         {
-            MaybePing();
             return default;
         }
 
@@ -90,19 +87,19 @@ internal sealed class RedisLink
         _fallbackCounter.Add(1);
         if (Interlocked.Exchange(ref _down, 1) == 0)
         {
-            Volatile.Write(ref _nextPingTicks, Environment.TickCount64 + (long)_options.RejoinInterval.TotalMilliseconds);
             Log.RedisDown(_logger, _options.OperationTimeout.TotalMilliseconds, ex.GetType().Name, ex);
+            _ = RejoinAsync();
         }
     }
 
-    private void MaybePing()
+    /// <summary>While down, pings Redis every rejoin interval (real time: it paces network calls) until it answers.</summary>
+    private async Task RejoinAsync()
     {
-        if (Environment.TickCount64 < Volatile.Read(ref _nextPingTicks) || Interlocked.Exchange(ref _pinging, 1) != 0)
+        while (!IsUp)
         {
-            return;
+            await Task.Delay(_options.RejoinInterval, TimeProvider.System).ConfigureAwait(false);
+            await PingAsync().ConfigureAwait(false);
         }
-
-        _ = PingAsync();
     }
 
     private async Task PingAsync()
@@ -122,11 +119,6 @@ internal sealed class RedisLink
         {
             Interlocked.Increment(ref _fallbacks);
             _fallbackCounter.Add(1);
-            Volatile.Write(ref _nextPingTicks, Environment.TickCount64 + (long)_options.RejoinInterval.TotalMilliseconds);
-        }
-        finally
-        {
-            Volatile.Write(ref _pinging, 0);
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class SharedHostView
     public long CircuitIntervalMs { get; set; }
 
     /// <summary>Gets or sets when the cache was last read from Redis.</summary>
-    public long SyncedAt { get; set; } = long.MinValue;
+    public long SyncedAt { get; set; }
 
     public bool SyncInFlight { get; set; }
 

@@ -16,7 +16,7 @@ internal static class TokenLease
     /// <param name="now">Unix ms.</param>
     /// <param name="intervalMs">The rate's interval between tokens.</param>
     /// <param name="burst">The shared burst.</param>
-    /// <param name="leaseAheadMs">How far ahead leases reach: a new lease is asked for when less than half of it is left.</param>
+    /// <param name="leaseAheadMs">How far ahead leases reach: a new lease is asked for when less than a quarter of it is left (each lease then brings about three quarters of it).</param>
     public static TakeResult TryTake(SharedHostView view, double now, double intervalMs, int burst, double leaseAheadMs)
     {
         var tokens = view.Tokens;
@@ -48,7 +48,7 @@ internal static class TokenLease
         }
 
         waitMs = tokens.Count > 0 ? tokens[0].Next - now : Math.Max(view.NextLeaseAt - now, 1);
-        return new TakeResult(taken, LeasedUntil(tokens, intervalMs) - now < leaseAheadMs / 2, waitMs);
+        return new TakeResult(taken, LeasedUntil(tokens, intervalMs) - now < leaseAheadMs / 4, waitMs);
     }
 
     /// <summary>Takes in a lease's answer: <paramref name="count"/> tokens from <paramref name="value"/>, or none and a wait of <paramref name="value"/> ms.</summary>

@@ -1,4 +1,5 @@
 using Reprise.Hosts;
+using Xunit.Abstractions;
 
 namespace Reprise.Redis.Tests;
 
@@ -6,8 +7,9 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 {
     private static readonly Uri Host = new("http://api.example:8080/items/1");
     private readonly RedisServers _servers;
+    private readonly ITestOutputHelper _output;
 
-    public RedisHostStateTests(RedisServers servers) => _servers = servers;
+    public RedisHostStateTests(RedisServers servers, ITestOutputHelper output) => (_servers, _output) = (servers, output);
 
     public static TheoryData<string> Kinds => RedisServers.Kinds;
 
@@ -109,6 +111,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
             shared.Time.Advance(TimeSpan.FromMilliseconds(5));
         }
 
+        _output.WriteLine($"{kind}: {granted} granted; {shared.States.Sum(s => s.RoundTrips)} round trips");
         Assert.InRange(granted, (int)(0.8 * Rate * simulated.TotalSeconds), (int)(Rate * simulated.TotalSeconds) + Burst + 1);
     }
 
@@ -135,6 +138,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 
         // 5 s at 200/s: every round trip counted by the client (leases, cache reads, the subscription aside).
         double perRequest = (double)shared.States[0].RoundTrips / granted;
+        _output.WriteLine($"{kind}: {shared.States[0].RoundTrips} round trips for {granted} requests: {perRequest:F4} per request");
         Assert.True(granted >= 900, $"granted {granted}");
         Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
     }

@@ -46,7 +46,7 @@ internal sealed class SharedRegistries : IDisposable
     /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds, settling between looks.</summary>
     public async Task<bool> EventuallyAsync(Func<bool> condition)
     {
-        for (int i = 0; i < 250; i++)
+        for (int i = 0; i < 600; i++)
         {
             await SettleAsync();
             if (condition())
