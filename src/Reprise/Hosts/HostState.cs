@@ -62,6 +62,7 @@ internal sealed class HostState
         Probing,
         RetryThrottled,
         Limited,
+        SharedRate,
     }
 
     /// <summary>Gets the host as scheme://host:port.</summary>
@@ -161,6 +162,7 @@ internal sealed class HostState
         TaskCompletionSource? wake;
         lock (_lock)
         {
+            var shared = (_pause.Until, _circuit.NextProbeAt);
             if (signal != HostSignal.Cancelled)
             {
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
@@ -197,6 +199,8 @@ internal sealed class HostState
                 bool throttled = signal == HostSignal.Throttled;
                 _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
             }
+
+            ReportSharedLocked(signal, shared);
 
             // A probe's outcome and an accepted request may let waiters through.
             wake = permit.IsProbe || signal == HostSignal.Accepted ? TakeChangedLocked() : null;
@@ -301,6 +305,10 @@ internal sealed class HostState
                         await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
+                    case Gate.SharedRate:
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        break;
+
                     case Gate.RetryThrottled:
                         if (_options.FailFastWhenRetryThrottled)
                         {
@@ -365,7 +373,7 @@ internal sealed class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if (StoppedWhileInLineLocked(now))
+                if (StoppedWhileInLineLocked(now) || !TakeSharedTokenLocked(out _))
                 {
                     return null;
                 }
@@ -406,6 +414,11 @@ internal sealed class HostState
             return null;
         }
 
+        if (SharedRefusesLocked(out gate, out wait))
+        {
+            return null;
+        }
+
         switch (_circuit.Check(now, out wait))
         {
             case CircuitCheck.Probe:
@@ -432,6 +445,14 @@ internal sealed class HostState
         gate = Gate.Limited;
         if (!TryTakeLimitsLocked(now, out limitReason, out wait))
         {
+            return null;
+        }
+
+        if (!TakeSharedTokenLocked(out wait))
+        {
+            _concurrency.Exit();
+            gate = Gate.SharedRate;
+            limitReason = HostDenialReasons.RateLimit;
             return null;
         }
 
@@ -511,6 +532,48 @@ internal sealed class HostState
         _fixedRate.TryReplenish();
         using var lease = _fixedRate.AttemptAcquire();
         return lease.IsAcquired;
+    }
+
+    /// <summary>Asks the shared view of the host (<see cref="HostCoordinationOptions.SharedState"/>) before the local gates.</summary>
+    private bool SharedRefusesLocked(out Gate gate, out TimeSpan wait)
+    {
+        var decision = _options.SharedState?.Check(Key) ?? SharedHostDecision.Pass;
+        gate = decision.Verdict == SharedHostVerdict.CircuitOpen ? Gate.CircuitOpen : Gate.Paused;
+        wait = decision.Wait;
+        return decision.Verdict != SharedHostVerdict.Pass;
+    }
+
+    /// <summary>Takes a token of the host's shared rate once the local limits passed; when refused, gives the local rate token back (the caller frees the slot).</summary>
+    private bool TakeSharedTokenLocked(out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (_options.SharedState is not { } shared || shared.TryTakeToken(Key, _rate?.CurrentRate ?? _options.RateLimit, out wait))
+        {
+            return true;
+        }
+
+        _rate?.Unreserve();
+        return false;
+    }
+
+    /// <summary>Tells the shared view what an outcome showed, and whether it paused the host or opened its circuit.</summary>
+    private void ReportSharedLocked(HostSignal signal, (TimeSpan PauseUntil, TimeSpan NextProbeAt) before)
+    {
+        if (_options.SharedState is not { } shared)
+        {
+            return;
+        }
+
+        var outcome = signal switch
+        {
+            HostSignal.Accepted => SharedHostOutcome.Accepted,
+            HostSignal.Throttled => SharedHostOutcome.Throttled,
+            HostSignal.Cancelled => SharedHostOutcome.Cancelled,
+            _ => SharedHostOutcome.Failed,
+        };
+        DateTimeOffset? paused = _pause.Until > before.PauseUntil ? _context.ToUtc(_pause.Until) : null;
+        DateTimeOffset? opened = _circuit.State == HostCircuitState.Open && _circuit.NextProbeAt > before.NextProbeAt ? _context.ToUtc(_circuit.NextProbeAt) : null;
+        shared.Report(Key, new SharedHostReport(outcome, paused, opened));
     }
 
     private void OnCircuitChanged(HostCircuitState from, HostCircuitState to) => _context.Observer?.OnCircuitChanged(Key, from, to);
