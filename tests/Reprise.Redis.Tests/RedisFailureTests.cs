@@ -55,13 +55,13 @@ public sealed class RedisFailureTests
         Assert.True(await shared.EventuallyAsync(() =>
         {
             shared.Time.Advance(TimeSpan.FromMilliseconds(20));
-            return Refused(a) == HostDenialReasons.HostPaused && Refused(b) == HostDenialReasons.HostPaused;
+            return Refused(a) == HostDenialReason.HostPaused && Refused(b) == HostDenialReason.HostPaused;
         }), string.Join(", ", shared.States.Select(s => $"{s.IsConnected} {s.Fallbacks} {s.RoundTrips}")) + $" a: {Refused(a)} b: {Refused(b)}");
         Assert.Equal(80, completed);
         Assert.True(shared.States.All(s => s.IsConnected));
     }
 
-    private static string? Refused(HostRegistry registry)
+    private static HostDenialReason? Refused(HostRegistry registry)
     {
         using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
         if (permit.IsAcquired)

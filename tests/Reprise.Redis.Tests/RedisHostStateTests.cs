@@ -32,10 +32,10 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 
         // Published at once; at the latest read again after the cache validity (1 s of simulated time).
         shared.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await shared.EventuallyAsync(() => Refused(b) == HostDenialReasons.HostPaused));
+        Assert.True(await shared.EventuallyAsync(() => Refused(b) == HostDenialReason.HostPaused));
 
         using var refused = b.GetState(Host).TryAcquire(isRetry: false);
-        Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(33));
+        Assert.InRange(refused.WaitHint, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(33));
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
             permit.Complete(HostSignal.Failed, null);
         }
 
-        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) == HostDenialReasons.CircuitOpen)));
+        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) == HostDenialReason.CircuitOpen)));
 
         // At probe time every registry asks, again and again: exactly one request goes out across all three.
         shared.Time.Advance(TimeSpan.FromSeconds(2));
@@ -143,7 +143,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
     }
 
-    private static string? Refused(HostRegistry registry)
+    private static HostDenialReason? Refused(HostRegistry registry)
     {
         using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
         if (permit.IsAcquired)
