@@ -1,5 +1,5 @@
 using System.Net;
-using Reprise.Redirects;
+using Reprise.Transport;
 using Reprise.Retry;
 
 namespace Reprise.Tests.Redirects;

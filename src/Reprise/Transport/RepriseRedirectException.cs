@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Reprise.Retry;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>
 /// A redirect that should have been followed could not be: too many, a loop, or to a scheme that is not allowed

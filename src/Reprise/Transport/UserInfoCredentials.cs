@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>
 /// The user info of a URL (<c>http://user:password@host/</c>) as HTTP Basic authentication, as curl sends it: the

@@ -1,7 +1,7 @@
 using System.Net;
 using Reprise.Retry;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>The redirect decisions, each a pure function of the answer, the request and the options (RFC 9110 section 15.4).</summary>
 internal static class RedirectRules

@@ -1,31 +1,36 @@
 using System.Globalization;
 using System.Net;
+using Reprise.Responses;
 using Reprise.Retry;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>
-/// Follows redirects within bounds: at most <see cref="RedirectOptions.MaxRedirects"/>, never in a loop, never from
+/// The bounds Reprise keeps between its retries and the transport. Follows redirects within bounds: at most <see cref="RedirectOptions.MaxRedirects"/>, never in a loop, never from
 /// https to http, with the request's headers kept from other origins unless they are trusted. A redirect that cannot
 /// be followed throws <see cref="RepriseRedirectException"/>, which is never retried; with following off the
-/// redirect is the answer. Also sends a URL's user info as Basic authentication, to its own origin only.
+/// redirect is the answer. Also sends a URL's user info as Basic authentication, to its own origin only, and refuses
+/// a response whose <c>Content-Length</c> is negative or given twice with different values. Over a
+/// <see cref="SocketsHttpHandler"/>, it bounds the pool's own re-sends of a request whose connection closed before
+/// any answer to one (at most two sends of an attempt reach the server; docs/design.md).
 /// </summary>
 /// <remarks>
 /// Put it under <see cref="RepriseHandler"/>, over the transport: <c>new RepriseHandler(new
-/// RepriseRedirectHandler(new SocketsHttpHandler(), new RedirectOptions()), options)</c>. Each attempt then follows
+/// RepriseTransportHandler(new SocketsHttpHandler(), new RedirectOptions()), options)</c>. Each attempt then follows
 /// its own redirects, and a retried attempt starts from the request's own URL. An inner
-/// <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/> has its own following switched off here.
+/// <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/> has its own following switched off here (and a
+/// <see cref="SocketsHttpHandler"/> gets a plaintext stream filter that counts connections; an existing one still runs).
 /// The hops are on the response: <see cref="RedirectHopsExtensions.GetRedirectHops"/>.
 /// </remarks>
-public sealed class RepriseRedirectHandler : DelegatingHandler
+public sealed class RepriseTransportHandler : DelegatingHandler
 {
     private readonly RedirectOptions _options;
 
-    /// <summary>Initializes a new instance of the <see cref="RepriseRedirectHandler"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="RepriseTransportHandler"/> class.</summary>
     /// <param name="innerHandler">The handler that sends each request and hop.</param>
     /// <param name="options">The options; read once, here.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="RedirectOptions.MaxRedirects"/> is out of range.</exception>
-    public RepriseRedirectHandler(HttpMessageHandler innerHandler, RedirectOptions options)
+    public RepriseTransportHandler(HttpMessageHandler innerHandler, RedirectOptions options)
         : base(innerHandler)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -36,6 +41,7 @@ public sealed class RepriseRedirectHandler : DelegatingHandler
         {
             case SocketsHttpHandler sockets:
                 sockets.AllowAutoRedirect = false;
+                ResendGuard.Install(sockets);
                 break;
             case HttpClientHandler client:
                 client.AllowAutoRedirect = false;
@@ -48,7 +54,7 @@ public sealed class RepriseRedirectHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         UserInfoCredentials.Apply(request);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await SendCheckedAsync(request, cancellationToken).ConfigureAwait(false);
         if (!_options.Follow)
         {
             return response;
@@ -76,12 +82,28 @@ public sealed class RepriseRedirectHandler : DelegatingHandler
             var next = CreateHop(request, current, to, method, keepAllHeaders: !crossed || _options.TrustOtherOrigins);
             Release(request, current);
             current = next;
-            response = await base.SendAsync(current, cancellationToken).ConfigureAwait(false);
+            response = await SendCheckedAsync(current, cancellationToken).ConfigureAwait(false);
         }
 
         if (hops is not null)
         {
             RedirectHopsExtensions.SetRedirectHops(response, hops);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ContentLengthCheck.ThrowIfInvalid(response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
 
         return response;

@@ -2,12 +2,12 @@ using System.Net;
 using System.Text;
 using Reprise.Chaos;
 using Reprise.Chaos.Configuration;
-using Reprise.Redirects;
+using Reprise.Transport;
 using Reprise.Retry;
 
 namespace Reprise.Tests.Redirects;
 
-/// <summary><see cref="RepriseRedirectHandler"/> under <see cref="RepriseHandler"/>, against the chaos server over real sockets.</summary>
+/// <summary><see cref="RepriseTransportHandler"/> under <see cref="RepriseHandler"/>, against the chaos server over real sockets.</summary>
 public class RedirectsOverSocketsTests
 {
     private static readonly string[] Secrets = ["Cookie", "X-Api-Key", "Authorization", "Accept"];
@@ -185,5 +185,5 @@ public class RedirectsOverSocketsTests
     }
 
     private static HttpClient Client(RedirectOptions redirects)
-        => new(new RepriseHandler(new RepriseRedirectHandler(new SocketsHttpHandler(), redirects), new RepriseOptions { BaseDelay = TimeSpan.Zero }));
+        => new(new RepriseHandler(new RepriseTransportHandler(new SocketsHttpHandler(), redirects), new RepriseOptions { BaseDelay = TimeSpan.Zero }));
 }

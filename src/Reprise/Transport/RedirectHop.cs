@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>One redirect that was followed: the answer that asked for it and where it led.</summary>
 public sealed class RedirectHop

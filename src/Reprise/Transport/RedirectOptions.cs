@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
-/// <summary>Options of <see cref="RepriseRedirectHandler"/>: whether redirects are followed, how many, and what crosses origins.</summary>
+/// <summary>Options of <see cref="RepriseTransportHandler"/>: whether redirects are followed, how many, and what crosses origins.</summary>
 public sealed class RedirectOptions
 {
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Reprise.Redirects;
+namespace Reprise.Transport;
 
 /// <summary>The defaults and bounds of <see cref="RedirectOptions"/>; docs/design.md gives the reasons.</summary>
 internal static class RedirectDefaults
