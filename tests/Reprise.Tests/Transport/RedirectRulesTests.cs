@@ -2,7 +2,7 @@ using System.Net;
 using Reprise.Transport;
 using Reprise.Retry;
 
-namespace Reprise.Tests.Redirects;
+namespace Reprise.Tests.Transport;
 
 public class RedirectRulesTests
 {

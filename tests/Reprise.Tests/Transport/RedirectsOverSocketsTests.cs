@@ -5,7 +5,7 @@ using Reprise.Chaos.Configuration;
 using Reprise.Transport;
 using Reprise.Retry;
 
-namespace Reprise.Tests.Redirects;
+namespace Reprise.Tests.Transport;
 
 /// <summary><see cref="RepriseTransportHandler"/> under <see cref="RepriseHandler"/>, against the chaos server over real sockets.</summary>
 public class RedirectsOverSocketsTests

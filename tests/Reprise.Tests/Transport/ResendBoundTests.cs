@@ -1,5 +1,6 @@
 using Reprise.Chaos;
 using Reprise.Chaos.Configuration;
+using Reprise.Retry;
 using Reprise.Transport;
 
 namespace Reprise.Tests.Transport;
