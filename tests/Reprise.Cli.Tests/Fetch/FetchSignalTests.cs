@@ -7,7 +7,7 @@ namespace Reprise.Cli.Tests.Fetch;
 public class FetchSignalTests(FetchServerFixture fixture) : IClassFixture<FetchServerFixture>
 {
     [Fact]
-    public async Task Fetch_Sigterm_FlushesTheResultsPrintsTheSummaryAndExits130()
+    public async Task Fetch_SigtermTwiceAsTimeoutSendsIt_FlushesTheResultsPrintsTheSummaryAndExits130()
     {
         using var temp = new TempDirectory();
         var urls = Enumerable.Range(0, 300).Select(i => fixture.Url($"/slowish/term/{i}")).ToList();
@@ -20,10 +20,9 @@ public class FetchSignalTests(FetchServerFixture fixture) : IClassFixture<FetchS
         {
             await Poll.UntilAsync(() => ResultsFile.CountLines(results) >= 10 || child.HasExited, "the child has written ten results");
             Assert.False(child.HasExited, "The child ended before the signal.");
-            using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            // Twice, as GNU timeout does: once to the child, once to its process group.
+            await SendSigtermAsync(child.Id);
+            await SendSigtermAsync(child.Id);
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await child.WaitForExitAsync(timeout.Token);
@@ -43,6 +42,12 @@ public class FetchSignalTests(FetchServerFixture fixture) : IClassFixture<FetchS
         var lines = ResultsFile.Read(results);
         Assert.InRange(lines.Count, 10, urls.Count - 1);
         Assert.All(lines, static l => Assert.True(l.Ok()));
+    }
+
+    private static async Task SendSigtermAsync(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private static Process StartCli(string[] args)
