@@ -115,4 +115,25 @@ public class GetHostileTests(HostileServerFixture fixture) : IClassFixture<Hosti
         Assert.Equal(ExitCode.UsageError, result.ExitCode);
         Assert.StartsWith($"reprise: --output: cannot write '{file}'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Get_CompressedBombPastMaxFilesize_FailsWithoutWritingPastTheLimit()
+    {
+        var result = await CliRun.RunAsync("get", fixture.Url("/bomb/g"), "--max-filesize", "1M");
+
+        Assert.NotEqual(ExitCode.Success, result.ExitCode);
+        Assert.InRange(result.Stdout.Length, 0, 1024 * 1024);
+        Assert.Contains("1048576", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_TrickledBodyPastTheDeadline_FailsAtTheDeadline()
+    {
+        using var temp = new TempDirectory();
+
+        var result = await CliRun.RunAsync("get", fixture.Url("/trickle/g"), "--deadline", "1s", "-o", temp.File("body.bin"));
+
+        Assert.NotEqual(ExitCode.Success, result.ExitCode);
+        Assert.Contains("deadline", result.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
 }

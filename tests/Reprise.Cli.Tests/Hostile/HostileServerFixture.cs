@@ -32,6 +32,10 @@ public sealed class HostileServerFixture : IAsyncLifetime
                 new ChaosRouteOptions { Path = "/auth", BasicAuth = "user:pa55", BodySize = 3 },
                 new ChaosRouteOptions { Path = "/evil", Raw = $"HTTP/1.1 404 {EvilReason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" },
                 new ChaosRouteOptions { Path = "/negative", Raw = "HTTP/1.1 200 OK\r\nContent-Length: -5\r\nConnection: close\r\n\r\nhello" },
+                new ChaosRouteOptions { Path = "/bomb", Gzip = true, BodySize = 8 * 1024 * 1024 },
+                new ChaosRouteOptions { Path = "/cut", CutShort = true, BodySize = 100_000 },
+                new ChaosRouteOptions { Path = "/same", BodySize = 50_000 },
+                new ChaosRouteOptions { Path = "/trickle", BodySize = 2 * 1024 * 1024, TrickleBytesPerSecond = 1000 },
                 new ChaosRouteOptions { Path = "/twice", Raw = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 3\r\nConnection: close\r\n\r\nhello" },
             },
         });
