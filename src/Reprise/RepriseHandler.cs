@@ -1,9 +1,11 @@
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
+using Reprise.Responses;
 using Reprise.Retry;
 using Reprise.Telemetry;
 using Reprise.Timing;
+using Reprise.Transport;
 
 namespace Reprise;
 
@@ -204,12 +206,13 @@ public sealed class RepriseHandler : DelegatingHandler
                         method, verdict.Retryable && template.HasIdempotencyKey, attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.ElapsedAt(end));
                     if (!decision.ShouldRetry)
                     {
-                        history.StopReason = decision.Stop;
+                        history.StopReason = StopReasons.Refine(decision.Stop, error);
                         ended = end;
                         endedWithAttempt = true;
                         if (response is not null)
                         {
                             response.RequestMessage = request;
+                            BoundBody(response, timeouts.ElapsedAt(end));
                             return response;
                         }
 
@@ -297,6 +300,30 @@ public sealed class RepriseHandler : DelegatingHandler
     {
         using var response = new HttpResponseMessage();
         return response.Content.GetType();
+    }
+
+    /// <summary>
+    /// Bounds the body the caller reads after the call returns: the deadline goes on while it streams, and
+    /// <see cref="RepriseOptions.MaxResponseBodySize"/> caps it. A body already buffered in the attempt met the deadline.
+    /// </summary>
+    private void BoundBody(HttpResponseMessage response, TimeSpan elapsed)
+    {
+        var content = response.Content;
+        if (content.GetType() == EmptyContentType || content is BoundedContent)
+        {
+            return;
+        }
+
+        var max = _options.MaxResponseBodySize ?? long.MaxValue;
+        var buffered = ShouldBuffer(response);
+        var remaining = buffered || _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - elapsed;
+        if (max == long.MaxValue && remaining == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        var message = $"The response body was not read in full by the request's deadline of {_options.Deadline.TotalSeconds:0.###} s.";
+        response.Content = new BoundedContent(content, max, remaining, _timeProvider, message);
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)

@@ -212,6 +212,8 @@ internal sealed class FetchRunner
             MaxPendingRequests = Math.Max(new BulkOptions().MaxPendingRequests, settings.Concurrency),
             BodyHandling = settings.BodiesDirectory is null ? BulkBodyHandling.Discard : BulkBodyHandling.Sink,
             BodySink = settings.BodiesDirectory is null ? null : new HashedBodySink(settings.BodiesDirectory),
+            MaxBodySize = settings.MaxFileSize,
+            Redirects = settings.Redirects,
         };
         try
         {

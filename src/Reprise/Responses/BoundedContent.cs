@@ -10,24 +10,25 @@ internal sealed class BoundedContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly long _maxBytes;
-    private readonly CancellationTokenSource? _deadline;
+    private readonly TimeSpan _remaining;
+    private readonly long _created;
+    private readonly TimeProvider _timeProvider;
     private readonly string? _deadlineMessage;
+    private CancellationTokenSource? _deadline;
 
     /// <param name="inner">The content to bound; disposed with this one.</param>
     /// <param name="maxBytes">The most body bytes allowed; <see cref="long.MaxValue"/> for no limit.</param>
-    /// <param name="remaining">The time left until the deadline, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <param name="remaining">The time left until the deadline, from now, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
     /// <param name="timeProvider">The clock of the deadline.</param>
     /// <param name="deadlineMessage">What a read that the deadline ended says.</param>
     public BoundedContent(HttpContent inner, long maxBytes, TimeSpan remaining, TimeProvider timeProvider, string? deadlineMessage)
     {
         _inner = inner;
         _maxBytes = maxBytes;
+        _remaining = remaining;
+        _timeProvider = timeProvider;
+        _created = timeProvider.GetTimestamp();
         _deadlineMessage = deadlineMessage;
-        if (remaining != Timeout.InfiniteTimeSpan)
-        {
-            _deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), timeProvider);
-        }
-
         foreach (var header in inner.Headers.NonValidated)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -79,5 +80,15 @@ internal sealed class BoundedContent : HttpContent
     }
 
     private BoundedReadStream Wrap(Stream body)
-        => new(body, _maxBytes, _deadline?.Token ?? CancellationToken.None, _deadlineMessage);
+    {
+        ThrowIfDeclaredTooLarge(_inner, _maxBytes);
+        if (_remaining != Timeout.InfiniteTimeSpan && _deadline is null)
+        {
+            // The timer starts only when the body is read: a response disposed unread costs none.
+            var left = _remaining - _timeProvider.GetElapsedTime(_created);
+            _deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), _timeProvider);
+        }
+
+        return new(body, _maxBytes, _deadline?.Token ?? CancellationToken.None, _deadlineMessage);
+    }
 }
