@@ -145,6 +145,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     // The attempt, inline rather than in a method of its own: an async method returning the response,
                     // the error and the verdict cost a second state machine and copies of its result on every request.
                     HttpResponseMessage? response = null;
+                    var buffered = false;
                     Exception? error = null;
                     AttemptVerdict verdict;
                     timeouts.BeginAttempt(sent);
@@ -156,6 +157,7 @@ public sealed class RepriseHandler : DelegatingHandler
                         {
                             // A final response: read its body now, inside the attempt, so a body cut short is retried.
                             await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
+                            buffered = true;
                         }
                     }
                     catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
@@ -212,7 +214,7 @@ public sealed class RepriseHandler : DelegatingHandler
                         if (response is not null)
                         {
                             response.RequestMessage = request;
-                            BoundBody(response, timeouts.ElapsedAt(end));
+                            BoundBody(response, buffered, timeouts.ElapsedAt(end));
                             return response;
                         }
 
@@ -306,7 +308,7 @@ public sealed class RepriseHandler : DelegatingHandler
     /// Bounds the body the caller reads after the call returns: the deadline goes on while it streams, and
     /// <see cref="RepriseOptions.MaxResponseBodySize"/> caps it. A body already buffered in the attempt met the deadline.
     /// </summary>
-    private void BoundBody(HttpResponseMessage response, TimeSpan elapsed)
+    private void BoundBody(HttpResponseMessage response, bool buffered, TimeSpan elapsed)
     {
         var content = response.Content;
         if (content.GetType() == EmptyContentType || content is BoundedContent)
@@ -315,7 +317,6 @@ public sealed class RepriseHandler : DelegatingHandler
         }
 
         var max = _options.MaxResponseBodySize ?? long.MaxValue;
-        var buffered = ShouldBuffer(response);
         var remaining = buffered || _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - elapsed;
         if (max == long.MaxValue && remaining == Timeout.InfiniteTimeSpan)
         {
