@@ -12,11 +12,11 @@ internal static class BodyLimitCliOption
     /// <summary>The default of <c>fetch</c>: the bulk engine's own (<c>BulkOptions.MaxBodySize</c>).</summary>
     public const long FetchDefault = 100L << 20;
 
-    public static Option<long> Create(long defaultValue) => new("--max-filesize")
+    /// <summary>The option; null when not given, its default stated in the description rather than shown raw by the help.</summary>
+    public static Option<long?> Create(long defaultValue) => new("--max-filesize")
     {
         Description = $"The most body bytes read, counted after decompression (k, M, G suffixes); more fails the request [default: {SizeParser.Format(defaultValue)}]",
         HelpName = "bytes",
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;

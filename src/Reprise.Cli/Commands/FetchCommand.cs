@@ -60,7 +60,7 @@ internal static class FetchCommand
                 Headers = parseResult.GetValue(retry.Headers) ?? [],
                 Retry = retry.CreateOptions(parseResult),
                 Redirects = redirects.CreateOptions(parseResult),
-                MaxFileSize = parseResult.GetValue(maxFileSize),
+                MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.FetchDefault,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

@@ -73,7 +73,7 @@ internal static class GetCommand
                 Retry = retry.CreateOptions(parseResult),
                 Redirects = redirects.CreateOptions(parseResult),
                 ShowQuery = parseResult.GetValue(showQuery),
-                MaxFileSize = parseResult.GetValue(maxFileSize),
+                MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.GetDefault,
             };
             return RunAsync(console, settings, cancellationToken);
         });
