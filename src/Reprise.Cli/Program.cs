@@ -4,11 +4,13 @@ using Reprise.Cli.Commands;
 using Reprise.Cli.Console;
 
 // Main only parses and invokes. Ctrl-C (and SIGTERM) become a cancellation token: the command stops, and the
-// results it finished are already written. A second signal ends the process at once.
+// results it finished are already written. A second Ctrl-C ends the process at once; a second SIGTERM does not:
+// GNU timeout sends SIGTERM twice (to the child, then to its process group), and a service manager that wants the
+// process gone sooner escalates to SIGKILL itself.
 using var interrupt = new CancellationTokenSource();
 void OnSignal(PosixSignalContext context)
 {
-    if (interrupt.IsCancellationRequested)
+    if (interrupt.IsCancellationRequested && context.Signal == PosixSignal.SIGINT)
     {
         Environment.Exit((int)ExitCode.Interrupted);
     }

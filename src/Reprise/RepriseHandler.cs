@@ -1,9 +1,11 @@
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
 using Reprise.Requests;
+using Reprise.Responses;
 using Reprise.Retry;
 using Reprise.Telemetry;
 using Reprise.Timing;
+using Reprise.Transport;
 
 namespace Reprise;
 
@@ -148,6 +150,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     // The attempt, inline rather than in a method of its own: an async method returning the response,
                     // the error and the verdict cost a second state machine and copies of its result on every request.
                     HttpResponseMessage? response = null;
+                    var buffered = false;
                     Exception? error = null;
                     AttemptVerdict verdict;
                     long headersAt = 0;
@@ -161,6 +164,7 @@ public sealed class RepriseHandler : DelegatingHandler
                         {
                             // A final response: read its body now, inside the attempt, so a body cut short is retried.
                             await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
+                            buffered = true;
                         }
                     }
                     catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
@@ -214,12 +218,13 @@ public sealed class RepriseHandler : DelegatingHandler
                         method, verdict.Retryable && template.HasIdempotencyKey, attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.ElapsedAt(end));
                     if (!decision.ShouldRetry)
                     {
-                        history.StopReason = decision.Stop;
+                        history.StopReason = StopReasons.Refine(decision.Stop, error);
                         ended = end;
                         endedWithAttempt = true;
                         if (response is not null)
                         {
                             response.RequestMessage = request;
+                            BoundBody(response, buffered, timeouts.ElapsedAt(end));
                             return response;
                         }
 
@@ -279,6 +284,29 @@ public sealed class RepriseHandler : DelegatingHandler
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Bounds the body the caller reads after the call returns: the deadline goes on while it streams, and
+    /// <see cref="RepriseOptions.MaxResponseBodySize"/> caps it. A body already buffered in the attempt met the deadline.
+    /// </summary>
+    private void BoundBody(HttpResponseMessage response, bool buffered, TimeSpan elapsed)
+    {
+        var content = response.Content;
+        if (!ResponseDiscard.HasContent(response) || content is BoundedContent)
+        {
+            return;
+        }
+
+        var max = _options.MaxResponseBodySize ?? long.MaxValue;
+        var remaining = buffered || _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - elapsed;
+        if (max == long.MaxValue && remaining == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        var message = $"The response body was not read in full by the request's deadline of {_options.Deadline.TotalSeconds:0.###} s.";
+        response.Content = new BoundedContent(content, max, remaining, _timeProvider, message);
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)

@@ -85,6 +85,15 @@ public sealed class RepriseOptions
     public long MaxBufferedResponseSize { get; set; } = RepriseDefaults.MaxBufferedResponseSize;
 
     /// <summary>
+    /// Gets or sets the most response body bytes the caller may read, counted after decompression. Reading past it
+    /// fails with <see cref="Responses.ResponseBodyTooLargeException"/> (at once when a <c>Content-Length</c> already
+    /// says so). Null reads bodies of any size.
+    /// </summary>
+    /// <value>The default value is null: no limit. Allowed: 0 or more.</value>
+    [Range(0L, long.MaxValue)]
+    public long? MaxResponseBodySize { get; set; }
+
+    /// <summary>
     /// Gets or sets whether POST and PATCH requests are retried like idempotent ones. Without it they are retried
     /// only when they carry an <c>Idempotency-Key</c> header or the failure proves they never left the machine
     /// (connection refused, DNS failure).

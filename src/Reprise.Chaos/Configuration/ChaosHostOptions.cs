@@ -16,6 +16,13 @@ public sealed class ChaosHostOptions
     /// <value>The default value is empty.</value>
     public IList<ChaosRouteOptions> Routes { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets the request headers the host counts (by name, case-insensitive): how many requests carried each,
+    /// in <see cref="Stats.ChaosStats.RequestHeaders"/>. Shows which headers reached the host, say after a redirect.
+    /// </summary>
+    /// <value>The default value is empty: no header is counted.</value>
+    public IList<string> CountHeaders { get; set; } = [];
+
     /// <summary>Gets or sets a token-bucket rate limit shared by every route of the host.</summary>
     /// <value>The default value is <see langword="null"/>: no host rate limit.</value>
     public ChaosRateLimitOptions? RateLimit { get; set; }

@@ -60,6 +60,11 @@ internal static class ChaosOptionsValidator
             }
         }
 
+        if (host.CountHeaders is null || host.CountHeaders.Any(string.IsNullOrWhiteSpace))
+        {
+            throw Error($"{at}.countHeaders must be a list of header names.");
+        }
+
         ValidateRateLimit(host.RateLimit, $"{at}.rateLimit");
         ValidateOutage(host.Outage, $"{at}.outage");
         ValidateCapacity(host.Capacity, $"{at}.capacity");
@@ -97,7 +102,7 @@ internal static class ChaosOptionsValidator
         Status($"{at}.failureStatus", route.FailureStatus);
         if (route.Sequence is not null && !OutcomeSequence.TryParse(route.Sequence, out _, out var bad))
         {
-            throw Error($"{at}.sequence entry '{bad}' is not a status (100-599), 'reset', 'hang' or 'cut'.");
+            throw Error($"{at}.sequence entry '{bad}' is not a status (100-599), 'reset', 'close', 'hang' or 'cut'.");
         }
 
         Range($"{at}.failureProbability", route.FailureProbability, 0, 1);
@@ -115,6 +120,21 @@ internal static class ChaosOptionsValidator
         if (route.Reset && route.CutShort)
         {
             throw Error($"{at}.reset and {at}.cutShort cannot both be true.");
+        }
+
+        if (route.Close && (route.Reset || route.CutShort))
+        {
+            throw Error($"{at}.close cannot be true with reset or cutShort.");
+        }
+
+        if (route.BasicAuth is { } basic && !basic.Contains(':', StringComparison.Ordinal))
+        {
+            throw Error($"{at}.basicAuth must be 'user:password'; it was '{basic}'.");
+        }
+
+        if (route.Raw is { Length: 0 })
+        {
+            throw Error($"{at}.raw must not be empty.");
         }
 
         if (route.RetryAfter is { } retryAfter)

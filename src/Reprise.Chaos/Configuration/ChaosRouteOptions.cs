@@ -92,6 +92,46 @@ public sealed class ChaosRouteOptions
     /// <value>The default value is 0: empty bodies. At most 1 GiB.</value>
     public int BodySize { get; set; }
 
+    /// <summary>
+    /// Gets or sets the <c>Location</c> header of every answer, for redirects: an absolute URL or a path. <c>{n}</c>
+    /// in it is replaced by the key's call number, so <c>/chain/{n}</c> with <see cref="ChaosKeyMode.Route"/> leads
+    /// to a new URL on every call.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no <c>Location</c>.</value>
+    public string? Location { get; set; }
+
+    /// <summary>
+    /// Gets or sets the credentials, <c>user:password</c>, the route asks for with HTTP Basic authentication: a
+    /// request without them gets 401 with <c>WWW-Authenticate: Basic</c> (and counts as a call of its key).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no authentication.</value>
+    public string? BasicAuth { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the body is sent gzip-compressed (<c>Content-Encoding: gzip</c>, no
+    /// <c>Content-Length</c>); <see cref="BodySize"/> counts the bytes before compression, so a small answer can
+    /// decompress to a gibibyte.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Gzip { get; set; }
+
+    /// <summary>
+    /// Gets or sets the exact bytes of every answer (status line, headers, body), written raw to the connection,
+    /// which is then closed: what no well-behaved server would send, such as a negative <c>Content-Length</c> or a
+    /// status line with control characters. Each character is one byte (ISO-8859-1).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: a normal answer.</value>
+    /// <remarks>Other fields of the route are ignored. Served on the connection's first request only: a later
+    /// request on a reused connection that reaches the route has its connection closed before any answer.</remarks>
+    public string? Raw { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every call has its connection closed (FIN, not a reset) before any
+    /// answer.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Close { get; set; }
+
     /// <summary>Gets or sets a token-bucket rate limit of this route alone.</summary>
     /// <value>The default value is <see langword="null"/>: no route rate limit.</value>
     public ChaosRateLimitOptions? RateLimit { get; set; }

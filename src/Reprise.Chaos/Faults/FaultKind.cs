@@ -12,6 +12,9 @@ internal enum FaultKind
     /// <summary>The connection is reset before any answer.</summary>
     Reset,
 
+    /// <summary>The connection is closed (FIN) before any answer.</summary>
+    Close,
+
     /// <summary>Fewer body bytes than the Content-Length, then the connection is aborted.</summary>
     CutShort,
 }

@@ -24,6 +24,7 @@ internal sealed class OutcomeSequence
             {
                 "reset" => new Outcome(0, FaultKind.Reset),
                 "hang" => new Outcome(0, FaultKind.Hang),
+                "close" => new Outcome(0, FaultKind.Close),
                 "cut" => new Outcome(cutStatus, FaultKind.CutShort),
                 _ when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var status) && status is >= 100 and <= 599
                     => new Outcome(status, FaultKind.None),

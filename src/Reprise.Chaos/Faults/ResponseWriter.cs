@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -30,11 +31,38 @@ internal static class ResponseWriter
                 route.Counters.Reset();
                 Reset(context);
                 return;
+            case FaultKind.Close:
+                route.Counters.Close();
+                Close(context);
+                return;
+        }
+
+        if (route.Raw is not null)
+        {
+            // A raw answer is written by the connection's first request (RawResponder); on a reused connection there
+            // is no way to write it through Kestrel, so the connection closes and the client opens a fresh one.
+            route.Counters.Close();
+            Close(context);
+            return;
         }
 
         var response = context.Response;
+        var status = route.ExpectedAuthorization is { } expected
+            && !string.Equals(context.Request.Headers.Authorization, expected, StringComparison.Ordinal)
+            ? StatusCodes.Status401Unauthorized
+            : plan.Status;
+        plan = plan with { Status = status };
         response.StatusCode = plan.Status;
         response.Headers[CallHeader] = call.ToString(CultureInfo.InvariantCulture);
+        if (status == StatusCodes.Status401Unauthorized && route.ExpectedAuthorization is not null)
+        {
+            response.Headers.WWWAuthenticate = "Basic realm=\"chaos\"";
+        }
+
+        if (route.Location is { } location)
+        {
+            response.Headers.Location = location.Replace("{n}", call.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
         if (route.WantsRetryAfter(plan.Status, out var seconds, out var format))
         {
             key.RetryAfterGiven(RetryAfterHeader.Write(response, seconds, format, time.GetUtcNow()));
@@ -49,11 +77,32 @@ internal static class ResponseWriter
         }
 
         var size = AllowsBody(plan.Status) ? route.BodySize : 0;
+        if (route.Gzip && size > 0)
+        {
+            await WriteGzipAsync(context, size, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
+            return;
+        }
+
         response.ContentLength = size;
         if (size > 0)
         {
             response.ContentType = "application/octet-stream";
-            await WriteBodyAsync(context, size, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
+            await WriteBodyAsync(context, context.Response.Body, size, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteGzipAsync(HttpContext context, long size, int bytesPerSecond, TimeProvider time, CancellationToken stopping)
+    {
+        var response = context.Response;
+        response.ContentType = "application/octet-stream";
+        response.Headers.ContentEncoding = "gzip";
+        var gzip = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            if (!await WriteBodyAsync(context, gzip, size, bytesPerSecond, time, stopping).ConfigureAwait(false))
+            {
+                context.Abort();
+            }
         }
     }
 
@@ -71,16 +120,16 @@ internal static class ResponseWriter
     {
         var declared = route.BodySize > 0 ? route.BodySize : ChaosDefaults.CutShortMinimumLength;
         context.Response.ContentLength = declared;
-        await WriteBodyAsync(context, declared / 2, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
+        await WriteBodyAsync(context, context.Response.Body, declared / 2, route.TrickleBytesPerSecond, time, stopping).ConfigureAwait(false);
 
         // Returning with fewer bytes than the Content-Length makes Kestrel send what was written, then close the
         // connection: the client sees the headers and part of the body. Aborting instead could drop unsent bytes.
     }
 
     /// <summary>Writes <paramref name="length"/> body bytes, trickled if asked; false if the client went away.</summary>
-    private static async Task<bool> WriteBodyAsync(HttpContext context, long length, int bytesPerSecond, TimeProvider time, CancellationToken stopping)
+    private static async Task<bool> WriteBodyAsync(
+        HttpContext context, Stream body, long length, int bytesPerSecond, TimeProvider time, CancellationToken stopping)
     {
-        var body = context.Response.Body;
         var chunk = bytesPerSecond > 0 ? Math.Max(1, bytesPerSecond / ChaosDefaults.TrickleChunksPerSecond) : length;
         var pause = bytesPerSecond > 0 ? TimeSpan.FromSeconds((double)chunk / bytesPerSecond) : TimeSpan.Zero;
         try
@@ -145,6 +194,25 @@ internal static class ResponseWriter
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 // The client is gone already; aborting is all that is left to do.
+            }
+        }
+
+        context.Abort();
+    }
+
+    private static void Close(HttpContext context)
+    {
+        // Aborting alone resets the connection; a shutdown first sends FIN, so the client reads a clean end of stream
+        // before any byte of an answer: what a server that closes an idle connection as a request arrives looks like.
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The client is gone already.
             }
         }
 

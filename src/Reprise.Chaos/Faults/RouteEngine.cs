@@ -52,7 +52,13 @@ internal sealed class RouteEngine
         _latencyMaxMs = options.LatencyMaxMs ?? options.LatencyMs;
         _hang = options.Hang;
         _hangFirst = options.HangFirst;
-        _everyCallFault = options.Reset ? FaultKind.Reset : options.CutShort ? FaultKind.CutShort : FaultKind.None;
+        _everyCallFault = options.Reset ? FaultKind.Reset : options.CutShort ? FaultKind.CutShort : options.Close ? FaultKind.Close : FaultKind.None;
+        Location = options.Location;
+        ExpectedAuthorization = options.BasicAuth is { } basic
+            ? "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(basic))
+            : null;
+        Gzip = options.Gzip;
+        Raw = options.Raw is { } raw ? System.Text.Encoding.Latin1.GetBytes(raw) : null;
         BodySize = options.BodySize;
         TrickleBytesPerSecond = options.TrickleBytesPerSecond;
         if (options.RetryAfter is { } retryAfter)
@@ -85,6 +91,17 @@ internal sealed class RouteEngine
     public Gate[] Gates { get; }
 
     public int BodySize { get; }
+
+    /// <summary>Gets the <c>Location</c> of every answer, <c>{n}</c> standing for the call number; null for none.</summary>
+    public string? Location { get; }
+
+    /// <summary>Gets the <c>Authorization</c> value a request must carry, or null when the route asks for none.</summary>
+    public string? ExpectedAuthorization { get; }
+
+    public bool Gzip { get; }
+
+    /// <summary>Gets the exact bytes of every answer, or null for a normal answer.</summary>
+    public byte[]? Raw { get; }
 
     public int TrickleBytesPerSecond { get; }
 

@@ -23,7 +23,7 @@ internal sealed class HostEngine : IDisposable
         Name = options.Name;
         _time = time;
         _stopping = stopping;
-        Counters = new HostCounters(options.Routes.Select(static r => r.Path));
+        Counters = new HostCounters(options.Routes.Select(static r => r.Path), options.CountHeaders);
         _routes = [.. options.Routes.Select((r, i) => new RouteEngine(r, Counters.Route(i), Counters, time))
             .OrderByDescending(static r => r.PrefixLength)];
         var gates = new List<Gate>(2);
@@ -54,6 +54,7 @@ internal sealed class HostEngine : IDisposable
         }
 
         Counters.RequestStarted();
+        CountHeaders(context.Request.Headers);
         Task serving;
         try
         {
@@ -74,7 +75,27 @@ internal sealed class HostEngine : IDisposable
         return AwaitAndEndAsync(serving);
     }
 
+    /// <summary>Gets whether a route answers raw bytes, so the host's connections pass through <see cref="RawResponder"/>.</summary>
+    public bool HasRawRoutes => _routes.Any(static r => r.Raw is not null);
+
     public void ResetStats() => Counters.Clear();
+
+    /// <summary>The route that serves <paramref name="path"/> when it answers raw bytes; null otherwise.</summary>
+    public RouteEngine? MatchRaw(PathString path) => Match(path) is { Raw: not null } route ? route : null;
+
+    /// <summary>Counts a raw answer written by <see cref="RawResponder"/> as a request of its route.</summary>
+    public void CountRaw(RouteEngine route, IHeaderDictionary? headers)
+    {
+        Counters.RequestStarted();
+        if (headers is not null)
+        {
+            CountHeaders(headers);
+        }
+
+        route.Counters.Request();
+        route.Counters.RawAnswer();
+        Counters.RequestEnded();
+    }
 
     public void ResetState()
     {
@@ -95,6 +116,18 @@ internal sealed class HostEngine : IDisposable
         foreach (var gate in _gates.Concat(_routes.SelectMany(static r => r.Gates)))
         {
             (gate as IDisposable)?.Dispose();
+        }
+    }
+
+    private void CountHeaders(IHeaderDictionary headers)
+    {
+        var names = Counters.CountedHeaders;
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (headers.ContainsKey(names[i]))
+            {
+                Counters.Header(i);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ internal static class KestrelHostBuilder
                     {
                         engine.Counters.ConnectionOpened();
                         connection.Items[typeof(HostEngine)] = engine;
-                        return next(connection);
+                        return engine.HasRawRoutes ? RawResponder.HandleAsync(connection, engine, next) : next(connection);
                     });
                 });
             }

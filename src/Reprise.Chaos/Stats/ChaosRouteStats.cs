@@ -21,6 +21,12 @@ public sealed class ChaosRouteStats
     /// <summary>Gets the connections reset instead of an answer.</summary>
     public long Resets { get; init; }
 
+    /// <summary>Gets the connections closed (FIN) instead of an answer, raw answers on a reused connection included.</summary>
+    public long Closes { get; init; }
+
+    /// <summary>Gets the raw answers written (<see cref="Configuration.ChaosRouteOptions.Raw"/>).</summary>
+    public long RawAnswers { get; init; }
+
     /// <summary>Gets the requests that were left hanging.</summary>
     public long Hangs { get; init; }
 

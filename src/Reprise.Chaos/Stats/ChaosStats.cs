@@ -28,6 +28,12 @@ public sealed class ChaosStats
     /// <summary>Gets the counters of each route, by route path.</summary>
     public IReadOnlyDictionary<string, ChaosRouteStats> Routes { get; init; } = new Dictionary<string, ChaosRouteStats>();
 
+    /// <summary>
+    /// Gets, for each header named in <see cref="Configuration.ChaosHostOptions.CountHeaders"/>, how many requests
+    /// carried it.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> RequestHeaders { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Gets the number of answers with <paramref name="status"/>, over all routes.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <returns>The count; 0 when there was none.</returns>

@@ -12,10 +12,21 @@ internal sealed class HostCounters
     private long _early;
     private long _groupEarly;
 
-    public HostCounters(IEnumerable<string> routePaths)
+    private readonly string[] _headerNames;
+    private readonly long[] _headerCounts;
+
+    public HostCounters(IEnumerable<string> routePaths, IEnumerable<string>? countedHeaders = null)
     {
         _routes = routePaths.Select(static p => KeyValuePair.Create(p, new RouteCounters())).ToArray();
+        _headerNames = countedHeaders?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() ?? [];
+        _headerCounts = new long[_headerNames.Length];
     }
+
+    /// <summary>Gets the request headers counted, by name.</summary>
+    public IReadOnlyList<string> CountedHeaders => _headerNames;
+
+    /// <summary>Counts a request that carried the header at <paramref name="index"/> of <see cref="CountedHeaders"/>.</summary>
+    public void Header(int index) => Interlocked.Increment(ref _headerCounts[index]);
 
     /// <summary>Gets the counters of the route at <paramref name="index"/>, in the order of the paths given.</summary>
     public RouteCounters Route(int index) => _routes[index].Value;
@@ -57,6 +68,8 @@ internal sealed class HostCounters
         GroupEarlyRequests = Interlocked.Read(ref _groupEarly),
         Statuses = _statuses.Snapshot(),
         Routes = _routes.ToDictionary(static r => r.Key, static r => r.Value.Snapshot(), StringComparer.Ordinal),
+        RequestHeaders = _headerNames.Select((name, i) => KeyValuePair.Create(name, Interlocked.Read(ref _headerCounts[i])))
+            .ToDictionary(StringComparer.OrdinalIgnoreCase),
     };
 
     /// <summary>Zeroes every counter; requests still being served stay in flight, and the maximum restarts from them.</summary>
@@ -68,6 +81,11 @@ internal sealed class HostCounters
         Interlocked.Exchange(ref _early, 0);
         Interlocked.Exchange(ref _groupEarly, 0);
         _statuses.Reset();
+        for (var i = 0; i < _headerCounts.Length; i++)
+        {
+            Interlocked.Exchange(ref _headerCounts[i], 0);
+        }
+
         foreach (var route in _routes)
         {
             route.Value.Clear();

@@ -10,6 +10,8 @@ internal sealed class RouteCounters
     private long _resets;
     private long _hangs;
     private long _cutShort;
+    private long _closes;
+    private long _raw;
 
     public void Request() => Interlocked.Increment(ref _requests);
 
@@ -25,6 +27,10 @@ internal sealed class RouteCounters
 
     public void CutShort() => Interlocked.Increment(ref _cutShort);
 
+    public void Close() => Interlocked.Increment(ref _closes);
+
+    public void RawAnswer() => Interlocked.Increment(ref _raw);
+
     public ChaosRouteStats Snapshot() => new()
     {
         Requests = Interlocked.Read(ref _requests),
@@ -34,6 +40,8 @@ internal sealed class RouteCounters
         Resets = Interlocked.Read(ref _resets),
         Hangs = Interlocked.Read(ref _hangs),
         CutShort = Interlocked.Read(ref _cutShort),
+        Closes = Interlocked.Read(ref _closes),
+        RawAnswers = Interlocked.Read(ref _raw),
     };
 
     public void Clear()
@@ -44,6 +52,8 @@ internal sealed class RouteCounters
         Interlocked.Exchange(ref _resets, 0);
         Interlocked.Exchange(ref _hangs, 0);
         Interlocked.Exchange(ref _cutShort, 0);
+        Interlocked.Exchange(ref _closes, 0);
+        Interlocked.Exchange(ref _raw, 0);
         _statuses.Reset();
     }
 }

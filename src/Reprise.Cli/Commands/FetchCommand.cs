@@ -32,6 +32,8 @@ internal static class FetchCommand
         var perHost = RetryCliOptions.IntOption(
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
         var retry = new RetryCliOptions();
+        var redirects = new RedirectCliOptions();
+        var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.FetchDefault);
 
         var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
         {
@@ -43,6 +45,8 @@ internal static class FetchCommand
             perHost,
         };
         retry.AddTo(command);
+        redirects.AddTo(command);
+        command.Options.Add(maxFileSize);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new FetchSettings
@@ -55,6 +59,8 @@ internal static class FetchCommand
                 PerHost = parseResult.GetValue(perHost),
                 Headers = parseResult.GetValue(retry.Headers) ?? [],
                 Retry = retry.CreateOptions(parseResult),
+                Redirects = redirects.CreateOptions(parseResult),
+                MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.FetchDefault,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

@@ -43,6 +43,9 @@ internal static class GetCommand
             Description = "Show each attempt, its status or error, and the wait after it, on stderr (header values are never shown).",
         };
         var retry = new RetryCliOptions();
+        var redirects = new RedirectCliOptions();
+        var showQuery = ShowQueryOption();
+        var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.GetDefault);
 
         var command = new Command("get", "Send one request with retries; the body goes to stdout or -o.")
         {
@@ -53,6 +56,9 @@ internal static class GetCommand
             verbose,
         };
         retry.AddTo(command);
+        redirects.AddTo(command);
+        command.Options.Add(showQuery);
+        command.Options.Add(maxFileSize);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var bodyGiven = parseResult.GetValue(data) is not null;
@@ -65,11 +71,19 @@ internal static class GetCommand
                 OutputPath = parseResult.GetValue(output),
                 Verbose = parseResult.GetValue(verbose),
                 Retry = retry.CreateOptions(parseResult),
+                Redirects = redirects.CreateOptions(parseResult),
+                ShowQuery = parseResult.GetValue(showQuery),
+                MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.GetDefault,
             };
             return RunAsync(console, settings, cancellationToken);
         });
         return command;
     }
+
+    private static Option<bool> ShowQueryOption() => new("--show-query")
+    {
+        Description = "With -v, show the values of the URL's query (masked by default: tokens live there).",
+    };
 
     private static async Task<int> RunAsync(CliConsole console, GetSettings settings, CancellationToken cancellationToken)
         => (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);

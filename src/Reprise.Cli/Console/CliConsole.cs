@@ -1,3 +1,4 @@
+using Reprise.Cli.Output;
 using Spectre.Console;
 
 namespace Reprise.Cli.Console;
@@ -13,7 +14,9 @@ internal sealed class CliConsole
     {
         OutputIsTerminal = outputIsTerminal;
         Output = output;
-        Error = error;
+
+        // Text on stderr may quote a server (a status line, an error, a Location): control characters are escaped.
+        Error = error as ControlEscapingWriter ?? new ControlEscapingWriter(error);
         OpenInput = openInput;
         Terminal = terminal;
     }
@@ -21,7 +24,7 @@ internal sealed class CliConsole
     /// <summary>Gets standard output: the data (a body, JSON lines). Written as bytes so bodies pass unchanged.</summary>
     public Stream Output { get; }
 
-    /// <summary>Gets standard error as text: errors, <c>-v</c> lines, the plain progress and summary.</summary>
+    /// <summary>Gets standard error as text: errors, <c>-v</c> lines, the plain progress and summary; control characters are escaped.</summary>
     public TextWriter Error { get; }
 
     /// <summary>Gets whether stdout is a terminal: then data written there would tear a live display on stderr.</summary>

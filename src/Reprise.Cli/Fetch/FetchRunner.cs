@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Reprise.Bulk;
 using Reprise.Cli.Console;
+using Reprise.Cli.Output;
 using Reprise.Hosts;
 
 namespace Reprise.Cli.Fetch;
@@ -86,9 +87,11 @@ internal sealed class FetchRunner
                 }
             }
 
-            var writer = settings.OutputPath is null
-                ? new ResultWriter(_console.Output, ownsStream: false)
-                : ResultWriter.OpenFile(settings.OutputPath, append: settings.Resume);
+            if (OpenResults(settings) is not { } writer)
+            {
+                return new FetchReport(ExitCode.UsageError, summary);
+            }
+
             await using (writer.ConfigureAwait(false))
             {
                 var exitCode = await RunEngineAsync(engine, settings, lines, resume, writer, summary, cancellationToken).ConfigureAwait(false);
@@ -100,7 +103,8 @@ internal sealed class FetchRunner
 
     private static FetchResultLine ToLine(BulkResult result) => new()
     {
-        Url = result.Url,
+        // The user info of a URL is a secret: the results show it masked, and --resume matches on that form.
+        Url = Secrets.MaskUserInfo(result.Url),
         Id = result.Id,
         Ok = result.IsSuccess,
         Outcome = result.Outcome switch
@@ -126,7 +130,7 @@ internal sealed class FetchRunner
     {
         await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (resume.TryConsume(line.Url))
+            if (resume.TryConsume(Secrets.MaskUserInfo(line.Url)))
             {
                 Interlocked.Increment(ref skipped.Value);
                 continue;
@@ -208,6 +212,8 @@ internal sealed class FetchRunner
             MaxPendingRequests = Math.Max(new BulkOptions().MaxPendingRequests, settings.Concurrency),
             BodyHandling = settings.BodiesDirectory is null ? BulkBodyHandling.Discard : BulkBodyHandling.Sink,
             BodySink = settings.BodiesDirectory is null ? null : new HashedBodySink(settings.BodiesDirectory),
+            MaxBodySize = settings.MaxFileSize,
+            Redirects = settings.Redirects,
         };
         try
         {
@@ -218,6 +224,25 @@ internal sealed class FetchRunner
         {
             // The command line checks every value; this is the library's last word on a combination it refuses.
             _console.WriteError(ex.Message.ReplaceLineEndings(" "));
+            return null;
+        }
+    }
+
+    /// <summary>Opens the results: stdout, or the <c>--out</c> file; a file that cannot be written is a usage error.</summary>
+    private ResultWriter? OpenResults(FetchSettings settings)
+    {
+        if (settings.OutputPath is null)
+        {
+            return new ResultWriter(_console.Output, ownsStream: false);
+        }
+
+        try
+        {
+            return ResultWriter.OpenFile(settings.OutputPath, append: settings.Resume);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            _console.WriteError($"--out: cannot write '{settings.OutputPath}': {ex.Message}");
             return null;
         }
     }

@@ -22,6 +22,11 @@ internal sealed class FetchSettings
 
     public required RepriseOptions Retry { get; init; }
 
+    public Reprise.Transport.RedirectOptions Redirects { get; init; } = new();
+
+    /// <summary>Gets the most body bytes read per response (<c>--max-filesize</c>), counted after decompression.</summary>
+    public long MaxFileSize { get; init; } = Commands.BodyLimitCliOption.FetchDefault;
+
     /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
     public IReadOnlyDictionary<string, string>? HostNames { get; init; }
 }

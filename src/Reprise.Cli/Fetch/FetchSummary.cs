@@ -94,7 +94,8 @@ internal sealed class FetchSummary
             return "(invalid)";
         }
 
-        var host = uri.GetLeftPart(UriPartial.Authority);
+        // Scheme, host and port: never the user info, which holds credentials.
+        var host = $"{uri.Scheme}://{uri.Authority}";
         return _hostNames?.GetValueOrDefault(host) is { } name ? $"{name} ({host})" : host;
     }
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Reprise.Cli.Console;
+using Reprise.Cli.Output;
 using Reprise.Cli.Parsing;
+using Reprise.Transport;
 using Reprise.Retry;
 
 namespace Reprise.Cli.Get;
@@ -37,7 +39,8 @@ internal sealed class GetRunner
         }
 
         // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
-        using var handler = new RepriseHandler(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Retry);
+        settings.Retry.MaxResponseBodySize = settings.MaxFileSize;
+        using var handler = new RepriseHandler(CreateTransport(settings), settings.Retry);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -67,6 +70,11 @@ internal sealed class GetRunner
             _console.WriteError("interrupted.");
             return ExitCode.Interrupted;
         }
+        catch (OutputFileException ex)
+        {
+            _console.WriteError(ex.Message.ReplaceLineEndings(" "));
+            return ExitCode.UsageError;
+        }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
             WriteHistoryIfVerbose(request, settings);
@@ -74,6 +82,9 @@ internal sealed class GetRunner
             return ExitCode.SomeFailed;
         }
     }
+
+    private static RepriseTransportHandler CreateTransport(GetSettings settings)
+        => new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Redirects);
 
     private static string OneLine(Exception ex)
     {
@@ -160,7 +171,7 @@ internal sealed class GetRunner
                 return;
             }
 
-            var file = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
+            var file = OutputFile.Open(outputPath);
             await using (file.ConfigureAwait(false))
             {
                 await body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
@@ -174,7 +185,7 @@ internal sealed class GetRunner
         var names = settings.Headers.Select(static h => h.Key).ToList();
         var headers = names.Count == 0 ? string.Empty : $" (headers: {string.Join(", ", names)})";
         var body = request.Content is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" with a {request.Content.Headers.ContentLength ?? 0}-byte body");
-        _console.Error.WriteLine($"> {request.Method} {Redact(request.RequestUri!)}{headers}{body}");
+        _console.Error.WriteLine($"> {request.Method} {Secrets.ForDisplay(request.RequestUri!, settings.ShowQuery)}{headers}{body}");
         _console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"* up to {settings.Retry.MaxAttempts} attempt(s), retry on {settings.Retry.RetryOn}, attempt timeout {DurationParser.Format(settings.Retry.AttemptTimeout)}, deadline {DurationParser.Format(settings.Retry.Deadline)}"));
@@ -217,9 +228,4 @@ internal sealed class GetRunner
         using var response = new HttpResponseMessage(status);
         return response.ReasonPhrase ?? string.Empty;
     }
-
-    // A URL's user info (user:password@) is a secret like a header value.
-    private static string Redact(Uri uri) => string.IsNullOrEmpty(uri.UserInfo)
-        ? uri.AbsoluteUri
-        : new UriBuilder(uri) { UserName = "***", Password = string.Empty }.Uri.AbsoluteUri;
 }

@@ -1,3 +1,5 @@
+using Reprise.Transport;
+
 namespace Reprise.Cli.Get;
 
 /// <summary>What <c>reprise get</c> was asked to do, parsed and checked.</summary>
@@ -18,4 +20,12 @@ internal sealed class GetSettings
     public bool Verbose { get; init; }
 
     public required RepriseOptions Retry { get; init; }
+
+    public RedirectOptions Redirects { get; init; } = new();
+
+    /// <summary>Gets the most body bytes written (<c>--max-filesize</c>), counted after decompression.</summary>
+    public long MaxFileSize { get; init; } = Commands.BodyLimitCliOption.GetDefault;
+
+    /// <summary>Gets whether <c>-v</c> shows query values (<c>--show-query</c>); masked otherwise, as tokens live there.</summary>
+    public bool ShowQuery { get; init; }
 }

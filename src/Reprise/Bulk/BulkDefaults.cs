@@ -21,6 +21,10 @@ internal static class BulkDefaults
 
     public const long MaxBodyInMemory = 1024 * 1024;
 
+    // Bigger than any page or API answer a bulk job fetches, small enough that a compressed bomb or an endless body
+    // cannot fill a disk: 100 MiB per response. A download job raises it.
+    public const long MaxBodySize = 100L * 1024 * 1024;
+
     // Array.MaxLength: a body kept in memory is one array.
     public const long MaxBodyInMemoryLimit = 0x7FFFFFC7;
 

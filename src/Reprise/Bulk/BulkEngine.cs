@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
+using Reprise.Transport;
 
 namespace Reprise.Bulk;
 
@@ -67,6 +68,7 @@ public sealed class BulkEngine : IDisposable
         MaxPendingRequests = options.MaxPendingRequests;
         BodyHandling = options.BodyHandling;
         MaxBodyInMemory = options.MaxBodyInMemory;
+        MaxBodySize = options.MaxBodySize;
         BodySink = options.BodySink;
         Telemetry = telemetry ?? RepriseTelemetry.Create(options.Retry.Telemetry, category: RepriseTelemetry.BulkEngineCategory);
         Telemetry.Observe(Hosts);
@@ -93,6 +95,8 @@ public sealed class BulkEngine : IDisposable
     internal BulkBodyHandling BodyHandling { get; }
 
     internal long MaxBodyInMemory { get; }
+
+    internal long MaxBodySize { get; }
 
     internal IBulkBodySink? BodySink { get; }
 
@@ -132,10 +136,10 @@ public sealed class BulkEngine : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateDefaultHandler(BulkOptions options)
+    private static HttpMessageHandler CreateDefaultHandler(BulkOptions options)
     {
         BulkOptionsValidator.ThrowIfInvalid(options);
-        return new SocketsHttpHandler
+        var sockets = new SocketsHttpHandler
         {
             // Renewed connections see DNS changes on long runs; idle ones are closed by the default idle timeout.
             PooledConnectionLifetime = BulkDefaults.PooledConnectionLifetime,
@@ -149,6 +153,9 @@ public sealed class BulkEngine : IDisposable
             // A million URLs must not fill a cookie jar, nor one response's cookies leak into other requests.
             UseCookies = false,
         };
+
+        // Redirects, credentials in URLs, malformed lengths and the pool's own re-sends, all within bounds.
+        return new RepriseTransportHandler(sockets, options.Redirects);
     }
 
     private async IAsyncEnumerable<BulkResult> RunCoreAsync(IAsyncEnumerable<BulkRequest> requests, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Reprise.Transport;
 
 namespace Reprise.Bulk;
 
@@ -42,6 +43,24 @@ public sealed class BulkOptions
     /// <value>The default value is 1 MiB. Allowed: 0 to 2,147,483,591 bytes.</value>
     [Range(0L, BulkDefaults.MaxBodyInMemoryLimit)]
     public long MaxBodyInMemory { get; set; } = BulkDefaults.MaxBodyInMemory;
+
+    /// <summary>
+    /// Gets or sets the most bytes read of any response body, counted after decompression, in every
+    /// <see cref="BodyHandling"/> mode. A larger body fails its request with <see cref="Retry.RetryStopReason.BodyTooLarge"/>
+    /// and is not retried (a sink's partial stream is ended as incomplete).
+    /// </summary>
+    /// <value>The default value is 100 MiB. Allowed: 0 or more.</value>
+    [Range(0L, long.MaxValue)]
+    public long MaxBodySize { get; set; } = BulkDefaults.MaxBodySize;
+
+    /// <summary>
+    /// Gets or sets how the engine's own transport follows redirects (<see cref="Transport.RepriseTransportHandler"/>).
+    /// A handler given to the engine's constructor is used as it is.
+    /// </summary>
+    /// <value>The default value is new <see cref="RedirectOptions"/>: up to 10 redirects, headers kept to their origin.</value>
+    [Required]
+    [ValidateObjectMembers]
+    public RedirectOptions Redirects { get; set; } = new();
 
     /// <summary>Gets or sets where bodies go with <see cref="BulkBodyHandling.Sink"/>; required then.</summary>
     /// <value>The default value is null.</value>

@@ -2,9 +2,11 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using Reprise.Hosts;
 using Reprise.Requests;
+using Reprise.Responses;
 using Reprise.Retry;
 using Reprise.Telemetry;
 using Reprise.Timing;
+using Reprise.Transport;
 
 namespace Reprise.Bulk;
 
@@ -152,6 +154,7 @@ internal sealed partial class BulkRun
 
     private BulkResult Final(BulkWorkItem item, RetryStopReason stop, HttpResponseMessage? response, Exception? error, TimeSpan? retryAfter, in BodyOutcome body)
     {
+        stop = StopReasons.Refine(stop, error);
         if (body.Failure is { } failure)
         {
             return Finish(item, BulkOutcome.Failed, body.FailureStop, failure, body);
@@ -211,6 +214,11 @@ internal sealed partial class BulkRun
             return BodyOutcome.TooLarge(0, cap);
         }
 
+        if (response.Content.Headers.ContentLength > _engine.MaxBodySize)
+        {
+            return BodyOutcome.TooLarge(0, _engine.MaxBodySize, nameof(BulkOptions.MaxBodySize));
+        }
+
         Stream? sink = null;
         string? path = null;
         if (mode == BulkBodyHandling.Sink)
@@ -237,7 +245,8 @@ internal sealed partial class BulkRun
             Stream source;
             try
             {
-                source = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                // Counted after decompression: a small compressed body may not become an endless one.
+                source = new BoundedReadStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), _engine.MaxBodySize);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -252,6 +261,10 @@ internal sealed partial class BulkRun
                     try
                     {
                         read = await source.ReadAsync(buffer, token).ConfigureAwait(false);
+                    }
+                    catch (ResponseBodyTooLargeException)
+                    {
+                        return BodyOutcome.TooLarge(bytes, _engine.MaxBodySize, nameof(BulkOptions.MaxBodySize));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -300,7 +313,7 @@ internal sealed partial class BulkRun
                     await sink.FlushAsync(token).ConfigureAwait(false);
                     var written = sink;
                     sink = null;
-                    await written.DisposeAsync().ConfigureAwait(false);
+                    await _engine.BodySink!.CompleteAsync(written, complete: true).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -327,16 +340,17 @@ internal sealed partial class BulkRun
             ArrayPool<byte>.Shared.Return(buffer);
             if (sink is not null)
             {
-                await DisposeQuietlyAsync(sink).ConfigureAwait(false);
+                await AbandonQuietlyAsync(_engine.BodySink!, sink).ConfigureAwait(false);
             }
         }
     }
 
-    private static async ValueTask DisposeQuietlyAsync(Stream stream)
+    private static async ValueTask AbandonQuietlyAsync(IBulkBodySink sink, Stream stream)
     {
         try
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            // Incomplete: a sink that writes a temporary file deletes it.
+            await sink.CompleteAsync(stream, complete: false).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException)
         {
@@ -371,7 +385,7 @@ internal sealed partial class BulkRun
         public static BodyOutcome SinkFailed(Exception error, long bytes)
             => new() { Bytes = bytes, Failure = $"The body sink failed: {error.Message}", FailureStop = RetryStopReason.NonRetryableError };
 
-        public static BodyOutcome TooLarge(long bytes, long cap)
-            => new() { Bytes = bytes, Failure = $"The body is larger than {nameof(BulkOptions.MaxBodyInMemory)} ({cap} bytes).", FailureStop = RetryStopReason.Completed };
+        public static BodyOutcome TooLarge(long bytes, long cap, string option = nameof(BulkOptions.MaxBodyInMemory))
+            => new() { Bytes = bytes, Failure = $"The body is larger than {option} ({cap} bytes).", FailureStop = RetryStopReason.BodyTooLarge };
     }
 }

@@ -34,6 +34,9 @@ internal static class AttemptClassifier
     public static bool IsTransient(Exception exception) => exception switch
     {
         RepriseRequestException => false,
+
+        // A body past its limit would be as large on the next try.
+        Responses.ResponseBodyTooLargeException => false,
         HttpRequestException http => http.HttpRequestError is HttpRequestError.Unknown or HttpRequestError.ConnectionError
             or HttpRequestError.NameResolutionError or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
             or HttpRequestError.InvalidResponse or HttpRequestError.ProxyTunnelError,

@@ -35,4 +35,16 @@ public enum RetryStopReason
 
     /// <summary>The caller cancelled the request.</summary>
     Cancelled,
+
+    /// <summary>A redirect would have been one more than <c>RedirectOptions.MaxRedirects</c>.</summary>
+    TooManyRedirects,
+
+    /// <summary>A redirect led back to a URL the request had already been sent to, with the same method.</summary>
+    RedirectLoop,
+
+    /// <summary>A redirect led from https to http, or to a scheme other than http and https.</summary>
+    InsecureRedirect,
+
+    /// <summary>The response body was larger than the size allowed (after decompression).</summary>
+    BodyTooLarge,
 }

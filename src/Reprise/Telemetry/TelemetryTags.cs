@@ -74,6 +74,10 @@ internal static class TelemetryTags
         RetryStopReason.CircuitOpen => "circuit_open",
         RetryStopReason.NonRetryableError => "non_retryable_error",
         RetryStopReason.Cancelled => "cancelled",
+        RetryStopReason.TooManyRedirects => "too_many_redirects",
+        RetryStopReason.RedirectLoop => "redirect_loop",
+        RetryStopReason.InsecureRedirect => "insecure_redirect",
+        RetryStopReason.BodyTooLarge => "body_too_large",
         _ => "none",
     };
 

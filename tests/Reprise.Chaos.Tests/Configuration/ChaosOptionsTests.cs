@@ -109,7 +109,7 @@ public sealed class ChaosOptionsTests
     [InlineData("""{ "hosts": [ { "routes": [ { "path": "/_chaos/x" } ] } ] }""", "hosts[0].routes[0].path must not be under /_chaos, which serves the statistics.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "path": "/a" }, { "path": "/a/" } ] } ] }""", "hosts[0].routes[1].path '/a/' is served by another route of the host.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "status": 99 } ] } ] }""", "hosts[0].routes[0].status must be between 100 and 599; it was 99.")]
-    [InlineData("""{ "hosts": [ { "routes": [ { "sequence": "503,oops,200" } ] } ] }""", "hosts[0].routes[0].sequence entry 'oops' is not a status (100-599), 'reset', 'hang' or 'cut'.")]
+    [InlineData("""{ "hosts": [ { "routes": [ { "sequence": "503,oops,200" } ] } ] }""", "hosts[0].routes[0].sequence entry 'oops' is not a status (100-599), 'reset', 'close', 'hang' or 'cut'.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "failureProbability": 1.5 } ] } ] }""", "hosts[0].routes[0].failureProbability must be between 0 and 1; it was 1.5.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "failingKeyAttempts": 0 } ] } ] }""", "hosts[0].routes[0].failingKeyAttempts must be at least 1; it was 0.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "latencyMs": 50, "latencyMaxMs": 10 } ] } ] }""", "hosts[0].routes[0].latencyMaxMs must be at least 50; it was 10.")]
