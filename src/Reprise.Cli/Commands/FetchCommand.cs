@@ -11,7 +11,7 @@ internal static class FetchCommand
     {
         var input = new Argument<string>("input")
         {
-            Description = "A file of URLs, one a line (an id may follow after whitespace; blank lines and # comments are skipped), or - for stdin.",
+            Description = "A file of URLs, one a line (an id may follow after whitespace; a line starting with { is a JSON request; blank lines and # comments are skipped), or - for stdin.",
         };
         var output = new Option<string?>("--out")
         {
@@ -32,6 +32,13 @@ internal static class FetchCommand
         var perHost = RetryCliOptions.IntOption(
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
         var retry = new RetryCliOptions();
+        var request = new RequestCliOptions();
+        var hosts = new HostCliOptions();
+        var hostTable = new Option<string?>("--host-table")
+        {
+            Description = "Write the full per-host table (tab-separated) to this file; the summary on stderr folds quiet hosts into one line.",
+            HelpName = "file",
+        };
 
         var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
         {
@@ -43,6 +50,9 @@ internal static class FetchCommand
             perHost,
         };
         retry.AddTo(command);
+        request.AddTo(command);
+        hosts.AddTo(command);
+        command.Options.Add(hostTable);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new FetchSettings
@@ -53,8 +63,10 @@ internal static class FetchCommand
                 Resume = parseResult.GetValue(resume),
                 Concurrency = parseResult.GetValue(concurrency),
                 PerHost = parseResult.GetValue(perHost),
-                Headers = parseResult.GetValue(retry.Headers) ?? [],
-                Retry = retry.CreateOptions(parseResult),
+                Headers = request.Headers(parseResult, parseResult.GetValue(retry.Headers) ?? []),
+                Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
+                Hosts = hosts.Create(parseResult, parseResult.GetValue(perHost)),
+                HostTablePath = parseResult.GetValue(hostTable),
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

@@ -52,9 +52,11 @@ internal sealed class FetchRunner
             return ExitCode.UsageError;
         }
 
-        using var reader = new StreamReader(input);
-        var report = await RunAsync(settings, FetchInputReader.ReadAsync(reader), cancellationToken).ConfigureAwait(false);
-        return report.ExitCode;
+        await using (input.ConfigureAwait(false))
+        {
+            var report = await RunAsync(settings, FetchInputReader.ReadAsync(input), cancellationToken).ConfigureAwait(false);
+            return report.ExitCode;
+        }
     }
 
     /// <summary>Runs the lines of any source; <c>reprise demo</c> passes generated ones.</summary>
@@ -111,6 +113,7 @@ internal sealed class FetchRunner
             _ => FetchOutcomes.Failed,
         },
         Status = result.StatusCode is { } status ? (int)status : null,
+        Stop = result.Outcome == BulkOutcome.InvalidInput ? StopNames.InvalidInput : StopNames.For(result.StopReason),
         Attempts = result.Attempts,
         ElapsedMs = (long)result.Elapsed.TotalMilliseconds,
         Bytes = result.Bytes,
@@ -122,6 +125,7 @@ internal sealed class FetchRunner
         IAsyncEnumerable<FetchInputLine> lines,
         ResumeLog resume,
         IReadOnlyList<KeyValuePair<string, string>> headers,
+        ResultSink sink,
         StrongBox<long> skipped,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -133,7 +137,14 @@ internal sealed class FetchRunner
                 continue;
             }
 
-            yield return new BulkRequest(line.Url) { Id = line.Id, Headers = headers.Count == 0 ? null : headers };
+            if (line.Error is not null)
+            {
+                // Never a request: its one result is written here, and the engine never sees it.
+                await sink.WriteInvalidAsync(line).ConfigureAwait(false);
+                continue;
+            }
+
+            yield return FetchRequests.Create(line, headers);
         }
     }
 
@@ -147,7 +158,8 @@ internal sealed class FetchRunner
         CancellationToken cancellationToken)
     {
         var skipped = new StrongBox<long>();
-        var requests = ToRequestsAsync(lines, resume, settings.Headers, skipped);
+        using var sink = new ResultSink(writer, summary);
+        var requests = ToRequestsAsync(lines, resume, settings.Headers, sink, skipped);
         var started = _timeProvider.GetTimestamp();
 
         // A live display and results on the same terminal would tear each other: then the summary alone.
@@ -169,9 +181,7 @@ internal sealed class FetchRunner
                     continue;
                 }
 
-                var line = ToLine(result);
-                await writer.WriteAsync(line).ConfigureAwait(false);
-                summary.Add(line);
+                await sink.WriteAsync(ToLine(result)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -212,7 +222,7 @@ internal sealed class FetchRunner
         };
         try
         {
-            var hosts = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
+            var hosts = new HostRegistry(settings.Hosts ?? new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
             return _transport is null ? new BulkEngine(options, hosts) : new BulkEngine(_transport, options, hosts);
         }
         catch (Exception ex) when (ex is OptionsValidationException or ValidationException)

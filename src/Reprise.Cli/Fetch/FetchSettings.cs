@@ -22,6 +22,15 @@ internal sealed class FetchSettings
 
     public required RepriseOptions Retry { get; init; }
 
+    /// <summary>Gets the host registry's options (<c>--no-coordination</c>, <c>--no-circuit-breaker</c>, <c>--rate</c>), or null for the defaults with <see cref="PerHost"/>.</summary>
+    public Hosts.HostCoordinationOptions? Hosts { get; init; }
+
+    /// <summary>Gets how often a progress line is written when stderr is not a terminal.</summary>
+    public TimeSpan ProgressInterval { get; init; } = FetchDefaults.ProgressInterval;
+
+    /// <summary>Gets the file the full per-host table goes to (<c>--host-table</c>), or null.</summary>
+    public string? HostTablePath { get; init; }
+
     /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
     public IReadOnlyDictionary<string, string>? HostNames { get; init; }
 }
