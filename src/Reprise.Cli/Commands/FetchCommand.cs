@@ -34,6 +34,8 @@ internal static class FetchCommand
         var retry = new RetryCliOptions();
         var request = new RequestCliOptions();
         var hosts = new HostCliOptions();
+        var progressInterval = RetryCliOptions.DurationOption(
+            "--progress-interval", "How often a progress line is written when stderr is not a terminal (CI logs, nohup)", FetchDefaults.ProgressInterval);
         var hostTable = new Option<string?>("--host-table")
         {
             Description = "Write the full per-host table (tab-separated) to this file; the summary on stderr folds quiet hosts into one line.",
@@ -53,6 +55,7 @@ internal static class FetchCommand
         request.AddTo(command);
         hosts.AddTo(command);
         command.Options.Add(hostTable);
+        command.Options.Add(progressInterval);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new FetchSettings
@@ -67,6 +70,7 @@ internal static class FetchCommand
                 Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
                 Hosts = hosts.Create(parseResult, parseResult.GetValue(perHost)),
                 HostTablePath = parseResult.GetValue(hostTable),
+                ProgressInterval = parseResult.GetValue(progressInterval) ?? FetchDefaults.ProgressInterval,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

@@ -62,8 +62,9 @@ internal sealed class FetchRunner
     /// <summary>Runs the lines of any source; <c>reprise demo</c> passes generated ones.</summary>
     public async Task<FetchReport> RunAsync(FetchSettings settings, IAsyncEnumerable<FetchInputLine> lines, CancellationToken cancellationToken)
     {
-        var summary = new FetchSummary(settings.HostNames);
-        if (CreateEngine(settings) is not { } engine)
+        var perHost = settings.Hosts?.MaxConcurrency ?? settings.PerHost;
+        var summary = new FetchSummary(settings.HostNames) { Activity = new HostActivity(TimeProvider.System, perHost), PerHost = perHost };
+        if (CreateEngine(settings, summary.Activity) is not { } engine)
         {
             return new FetchReport(ExitCode.UsageError, summary);
         }
@@ -95,7 +96,7 @@ internal sealed class FetchRunner
             await using (writer.ConfigureAwait(false))
             {
                 var exitCode = await RunEngineAsync(engine, settings, lines, resume, writer, summary, cancellationToken).ConfigureAwait(false);
-                SummaryRenderer.Write(summary, _console, settings.OutputPath is null ? null : Path.GetFullPath(settings.OutputPath));
+                SummaryRenderer.Write(summary, _console, settings.OutputPath is null ? null : Path.GetFullPath(settings.OutputPath), settings.HostTablePath);
                 return new FetchReport(exitCode, summary);
             }
         }
@@ -162,12 +163,14 @@ internal sealed class FetchRunner
         var requests = ToRequestsAsync(lines, resume, settings.Headers, sink, skipped);
         var started = _timeProvider.GetTimestamp();
 
-        // A live display and results on the same terminal would tear each other: then the summary alone.
-        var display = _console.Terminal is { } terminal && (settings.OutputPath is not null || !_console.OutputIsTerminal)
-            ? new LiveDisplay(terminal, engine, settings.HostNames)
-            : null;
+        // A live display and results on the same terminal would tear each other: then the summary alone. When stderr is
+        // not a terminal, a progress line every few seconds.
         using var stopDisplay = new CancellationTokenSource();
-        var displayTask = display?.RunAsync(stopDisplay.Token) ?? Task.CompletedTask;
+        var displayTask = _console.Terminal is { } terminal
+            ? (settings.OutputPath is not null || !_console.OutputIsTerminal
+                ? new LiveDisplay(terminal, engine, settings.HostNames, summary.Activity, summary.PerHost).RunAsync(stopDisplay.Token)
+                : new ProgressLines(null, engine, summary.Activity, settings, () => sink.InvalidLines).RunAsync(stopDisplay.Token))
+            : new ProgressLines(_console.Error, engine, summary.Activity, settings, () => sink.InvalidLines).RunAsync(stopDisplay.Token);
 
         ExitCode? error = null;
         try
@@ -210,8 +213,10 @@ internal sealed class FetchRunner
         return error ?? (summary.Failed + summary.Invalid > 0 ? ExitCode.SomeFailed : ExitCode.Success);
     }
 
-    private BulkEngine? CreateEngine(FetchSettings settings)
+    private BulkEngine? CreateEngine(FetchSettings settings, HostActivity activity)
     {
+        // The engine's host events (pauses, the breaker, held retries) reach the summary through its logs.
+        settings.Retry.Telemetry.LoggerFactory = activity;
         var options = new BulkOptions
         {
             Retry = settings.Retry,
