@@ -33,7 +33,7 @@ public sealed class HostRegistry
     /// <param name="options">The options; copied, so later changes to them have no effect.</param>
     /// <param name="timeProvider">The time source; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public HostRegistry(HostCoordinationOptions options, TimeProvider? timeProvider = null)
         : this(options, timeProvider, static () => Random.Shared.NextDouble())
     {
