@@ -112,7 +112,7 @@ internal sealed class HostActions
 
         if (RetriesHeldBack > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{RetriesHeldBack} retries held back (retry budget)"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{RetriesHeldBack} {(RetriesHeldBack == 1 ? "retry" : "retries")} held back (retry budget)"));
         }
 
         if (LowestRate is { } rate)

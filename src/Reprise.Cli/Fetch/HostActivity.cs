@@ -31,11 +31,13 @@ internal sealed class HostActivity : ILoggerFactory, ILogger
     public HostActions? For(string host) => _hosts.GetValueOrDefault(host);
 
     /// <summary>Records the limits the hosts are under now; called a few times a second while the run goes on.</summary>
-    public void Sample(IEnumerable<HostSnapshot> snapshots)
+    /// <param name="snapshots">The hosts as they are now.</param>
+    /// <param name="waitingForHost">The engine's requests waiting for their host: the bulk engine parks them in lines of its own, which a snapshot's <see cref="HostSnapshot.Waiting"/> does not count.</param>
+    public void Sample(IEnumerable<HostSnapshot> snapshots, long waitingForHost)
     {
         foreach (var host in snapshots)
         {
-            var waitingOnSlots = host.Waiting > 0 && host.InFlight >= host.ConcurrencyLimit && host.PausedUntil is null;
+            var waitingOnSlots = (host.Waiting > 0 || waitingForHost > 0) && host.InFlight >= host.ConcurrencyLimit && host.PausedUntil is null;
             if (host.Rate is null && !waitingOnSlots && host.ConcurrencyLimit >= _perHost)
             {
                 continue;

@@ -35,7 +35,7 @@ internal static class HostStateText
 
         if (host.RetryRejectProbability > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"retries held back {host.RetryRejectProbability:P0}"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"retries held back {host.RetryRejectProbability * 100:0}%"));
         }
 
         if (host.Rate is { } rate)
@@ -43,7 +43,7 @@ internal static class HostStateText
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"throttled to {rate:0.#}/s"));
         }
 
-        if (host.Waiting > 0 && host.InFlight >= host.ConcurrencyLimit && pauseLeft is null)
+        if (host.InFlight >= host.ConcurrencyLimit && pauseLeft is null)
         {
             parts.Add(host.ConcurrencyLimit >= perHost
                 ? string.Create(CultureInfo.InvariantCulture, $"at --per-host {perHost}")

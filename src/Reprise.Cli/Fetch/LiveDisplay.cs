@@ -76,7 +76,7 @@ internal sealed class LiveDisplay
 
         var rows = new List<IRenderable> { counts };
         var snapshots = _engine.Hosts.GetSnapshots();
-        _activity.Sample(snapshots);
+        _activity.Sample(snapshots, progress.WaitingForHost);
         var wallNow = TimeProvider.System.GetUtcNow();
         var troubled = snapshots
             .Select(h => (Host: h, State: Describe(h, wallNow)))

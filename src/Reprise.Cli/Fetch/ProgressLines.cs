@@ -50,7 +50,7 @@ internal sealed class ProgressLines
                 break;
             }
 
-            _activity.Sample(_engine.Hosts.GetSnapshots());
+            _activity.Sample(_engine.Hosts.GetSnapshots(), _engine.GetProgress().WaitingForHost);
             elapsed += FetchDefaults.RefreshInterval;
             if (_error is not null && _settings.ProgressInterval != Timeout.InfiniteTimeSpan && elapsed >= next)
             {

@@ -95,6 +95,18 @@ public class FetchHostReportTests(FetchServerFixture fixture) : IClassFixture<Fe
         }
     }
 
+    [Fact]
+    public async Task Fetch_PerHostFull_SummarySaysItWasTheBindingLimit()
+    {
+        await using var slow = await ChaosServer.StartAsync(new ChaosHostOptions { Routes = { new ChaosRouteOptions { Path = "/", LatencyMs = 100 } } });
+        var stdin = string.Join('\n', Enumerable.Range(0, 24).Select(i => slow.GetUri($"/{i}").AbsoluteUri)) + "\n";
+
+        var result = await CliRun.RunAsync(["fetch", "-", "--per-host", "2"], stdin);
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        Assert.EndsWith("; --per-host 2 was the binding limit", Assert.Single(result.StderrLines, static l => l.StartsWith("host http", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     private static Task<ChaosServer> DownServerAsync() => ChaosServer.StartAsync(new ChaosHostOptions
     {
         // 503 without Retry-After: failures the breaker counts (a Retry-After would pause the host instead).
