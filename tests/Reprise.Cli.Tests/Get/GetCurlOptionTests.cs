@@ -139,6 +139,21 @@ public class GetCurlOptionTests(GetServerFixture fixture) : IClassFixture<GetSer
     }
 
     [Fact]
+    public async Task Get_Verbose_PrintsEachAttemptWhileTheCallStillRuns()
+    {
+        var error = new WatchedWriter();
+        using var interrupt = new CancellationTokenSource();
+
+        var run = CliRun.RunAsync(["get", Url("/hang/live"), "-v", "--attempt-timeout", "200ms", "--max-attempts", "100", "--deadline", "1m"], cancellationToken: interrupt.Token, error: error);
+        await error.WaitForAsync(static t => t.Contains("< attempt 1: timeout in ", StringComparison.Ordinal) && t.Contains("* waiting ", StringComparison.Ordinal), "the first attempt and its wait are printed");
+        Assert.False(run.IsCompleted);
+        await interrupt.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(ExitCode.Interrupted, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Get_Deadline_ExitsFour()
     {
         var result = await CliRun.RunAsync("get", Url("/hang/deadline"), "--deadline", "300ms");
