@@ -32,9 +32,11 @@ internal sealed class HostState
     private readonly RoundTripEstimate _roundTrip = new();
     private readonly OverloadDetector _overload = new();
 
+    private readonly HostSlotWaiters _slotWaiters = new();
     private TaskCompletionSource? _changed;
     private long _grantSequence;
     private int _waiting;
+    private int _parked;
     private long _lastSeenTicks;
 
     public HostState(string key, HostContext context)
@@ -60,6 +62,7 @@ internal sealed class HostState
         Probing,
         RetryThrottled,
         Limited,
+        SharedRate,
     }
 
     /// <summary>Gets the host as scheme://host:port.</summary>
@@ -77,8 +80,11 @@ internal sealed class HostState
     /// <summary>Gets when the host was last asked for, on the registry's clock.</summary>
     internal TimeSpan LastSeen => TimeSpan.FromTicks(Volatile.Read(ref _lastSeenTicks));
 
-    /// <summary>Gets whether requests are in flight or waiting: such a state is evicted only as a last resort.</summary>
-    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || _circuit.State == HostCircuitState.HalfOpen;
+    /// <summary>
+    /// Gets whether requests are in flight or waiting (in this state's wait, or parked by a bulk run for this host):
+    /// such a state is evicted only as a last resort.
+    /// </summary>
+    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || Volatile.Read(ref _parked) > 0 || _slotWaiters.Count > 0 || _circuit.State == HostCircuitState.HalfOpen;
 
     internal void Touch(TimeSpan now) => Volatile.Write(ref _lastSeenTicks, now.Ticks);
 
@@ -97,7 +103,7 @@ internal sealed class HostState
         HostPermit? permit;
         Gate gate;
         TimeSpan wait;
-        string? limitReason;
+        HostDenialReason limitReason;
         lock (_lock)
         {
             permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out limitReason);
@@ -105,11 +111,11 @@ internal sealed class HostState
 
         return permit ?? gate switch
         {
-            Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pause.Length)),
-            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
-            Gate.Probing => HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval),
-            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait),
-            _ => HostPermit.Refuse(limitReason ?? HostDenialReasons.ConcurrencyLimit, wait),
+            Gate.Paused => HostPermit.Refuse(HostDenialReason.HostPaused, wait + PauseSpread(_pause.Length)),
+            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
+            Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
+            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
+            _ => HostPermit.Refuse(limitReason == HostDenialReason.None ? HostDenialReason.ConcurrencyLimit : limitReason, wait),
         };
     }
 
@@ -121,7 +127,7 @@ internal sealed class HostState
 
     /// <summary>
     /// Waits until an attempt may be sent, but starts no known wait (a pause, an open circuit) that would last longer
-    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReasons.Deadline"/>.
+    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -156,6 +162,7 @@ internal sealed class HostState
         TaskCompletionSource? wake;
         lock (_lock)
         {
+            var shared = (_pause.Until, _circuit.NextProbeAt);
             if (signal != HostSignal.Cancelled)
             {
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
@@ -193,6 +200,8 @@ internal sealed class HostState
                 _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
             }
 
+            ReportSharedLocked(signal, shared);
+
             // A probe's outcome and an accepted request may let waiters through.
             wake = permit.IsProbe || signal == HostSignal.Accepted ? TakeChangedLocked() : null;
         }
@@ -200,7 +209,34 @@ internal sealed class HostState
         wake?.TrySetResult();
     }
 
-    internal void ReleaseSlot() => _concurrency.Exit();
+    /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
+    internal void ReleaseSlot()
+    {
+        _concurrency.Exit();
+        _slotWaiters.WakeNext();
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="waiter"/> once, when a concurrency slot frees. False when the host has room already (the
+    /// slot freed before the waiter came): the caller asks again instead of waiting.
+    /// </summary>
+    internal bool TryWaitForSlot(IHostSlotWaiter waiter)
+    {
+        _slotWaiters.Add(waiter);
+
+        // A full fence between registering and looking for room (HostSlotWaiters' remarks).
+        Interlocked.MemoryBarrier();
+        return _concurrency.InFlight >= _concurrency.Limit || !_slotWaiters.TryRemove(waiter);
+    }
+
+    /// <summary>Takes back a wait of <see cref="TryWaitForSlot"/>; false when the waiter was already woken.</summary>
+    internal bool CancelSlotWait(IHostSlotWaiter waiter) => _slotWaiters.TryRemove(waiter);
+
+    /// <summary>Counts a request parked for this host elsewhere (a bulk run's delay queue), so that it is busy.</summary>
+    internal void EnterParked() => Interlocked.Increment(ref _parked);
+
+    /// <summary>Ends what <see cref="EnterParked"/> began.</summary>
+    internal void ExitParked() => Interlocked.Decrement(ref _parked);
 
     internal HostSnapshot GetSnapshot()
     {
@@ -241,7 +277,7 @@ internal sealed class HostState
                     case Gate.Paused when _context.Now + wait > giveUpAt:
                     case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
                         // No wait is started that would end past the caller's deadline.
-                        return HostPermit.Refuse(HostDenialReasons.Deadline, wait);
+                        return HostPermit.Refuse(HostDenialReason.Deadline, wait);
 
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
@@ -250,7 +286,7 @@ internal sealed class HostState
                     case Gate.CircuitOpen:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
                         }
 
                         await Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
@@ -259,7 +295,7 @@ internal sealed class HostState
                     case Gate.Probing:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
                         }
 
                         await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
@@ -269,10 +305,14 @@ internal sealed class HostState
                         await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
+                    case Gate.SharedRate:
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        break;
+
                     case Gate.RetryThrottled:
                         if (_options.FailFastWhenRetryThrottled)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait);
+                            return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
                         }
 
                         // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
@@ -333,7 +373,7 @@ internal sealed class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if (StoppedWhileInLineLocked(now))
+                if (StoppedWhileInLineLocked(now) || !TakeSharedTokenLocked(out _))
                 {
                     return null;
                 }
@@ -346,7 +386,7 @@ internal sealed class HostState
         {
             if (holdsSlot)
             {
-                _concurrency.Exit();
+                ReleaseSlot();
             }
         }
     }
@@ -365,12 +405,17 @@ internal sealed class HostState
     }
 
     /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
-    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
+    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
     {
-        limitReason = null;
+        limitReason = HostDenialReason.None;
         if (_pause.IsPaused(now, out wait))
         {
             gate = Gate.Paused;
+            return null;
+        }
+
+        if (SharedRefusesLocked(out gate, out wait))
+        {
             return null;
         }
 
@@ -403,6 +448,14 @@ internal sealed class HostState
             return null;
         }
 
+        if (!TakeSharedTokenLocked(out wait))
+        {
+            _concurrency.Exit();
+            gate = Gate.SharedRate;
+            limitReason = HostDenialReasons.RateLimit;
+            return null;
+        }
+
         gate = Gate.Pass;
         return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
     }
@@ -429,13 +482,13 @@ internal sealed class HostState
     }
 
     /// <summary>Takes a concurrency slot and the rate tokens, or none of them.</summary>
-    private bool TryTakeLimitsLocked(TimeSpan now, out string? limitReason, out TimeSpan wait)
+    private bool TryTakeLimitsLocked(TimeSpan now, out HostDenialReason limitReason, out TimeSpan wait)
     {
-        limitReason = null;
+        limitReason = HostDenialReason.None;
         wait = TimeSpan.Zero;
         if (!_concurrency.TryEnter())
         {
-            limitReason = HostDenialReasons.ConcurrencyLimit;
+            limitReason = HostDenialReason.ConcurrencyLimit;
             wait = _roundTrip.SlotWait(_concurrency.Limit);
             return false;
         }
@@ -443,14 +496,14 @@ internal sealed class HostState
         if (_rate is not null && !_rate.TryTake(now, out wait))
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             return false;
         }
 
         if (_fixedRate is not null && !TryTakeFixedRate())
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             wait = _fixedRateInterval;
             return false;
         }
@@ -479,6 +532,48 @@ internal sealed class HostState
         _fixedRate.TryReplenish();
         using var lease = _fixedRate.AttemptAcquire();
         return lease.IsAcquired;
+    }
+
+    /// <summary>Asks the shared view of the host (<see cref="HostCoordinationOptions.SharedState"/>) before the local gates.</summary>
+    private bool SharedRefusesLocked(out Gate gate, out TimeSpan wait)
+    {
+        var decision = _options.SharedState?.Check(Key) ?? SharedHostDecision.Pass;
+        gate = decision.Verdict == SharedHostVerdict.CircuitOpen ? Gate.CircuitOpen : Gate.Paused;
+        wait = decision.Wait;
+        return decision.Verdict != SharedHostVerdict.Pass;
+    }
+
+    /// <summary>Takes a token of the host's shared rate once the local limits passed; when refused, gives the local rate token back (the caller frees the slot).</summary>
+    private bool TakeSharedTokenLocked(out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (_options.SharedState is not { } shared || shared.TryTakeToken(Key, _rate?.CurrentRate ?? _options.RateLimit, out wait))
+        {
+            return true;
+        }
+
+        _rate?.Unreserve();
+        return false;
+    }
+
+    /// <summary>Tells the shared view what an outcome showed, and whether it paused the host or opened its circuit.</summary>
+    private void ReportSharedLocked(HostSignal signal, (TimeSpan PauseUntil, TimeSpan NextProbeAt) before)
+    {
+        if (_options.SharedState is not { } shared)
+        {
+            return;
+        }
+
+        var outcome = signal switch
+        {
+            HostSignal.Accepted => SharedHostOutcome.Accepted,
+            HostSignal.Throttled => SharedHostOutcome.Throttled,
+            HostSignal.Cancelled => SharedHostOutcome.Cancelled,
+            _ => SharedHostOutcome.Failed,
+        };
+        DateTimeOffset? paused = _pause.Until > before.PauseUntil ? _context.ToUtc(_pause.Until) : null;
+        DateTimeOffset? opened = _circuit.State == HostCircuitState.Open && _circuit.NextProbeAt > before.NextProbeAt ? _context.ToUtc(_circuit.NextProbeAt) : null;
+        shared.Report(Key, new SharedHostReport(outcome, paused, opened));
     }
 
     private void OnCircuitChanged(HostCircuitState from, HostCircuitState to) => _context.Observer?.OnCircuitChanged(Key, from, to);
