@@ -452,7 +452,7 @@ internal sealed class HostState
         {
             _concurrency.Exit();
             gate = Gate.SharedRate;
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             return null;
         }
 
