@@ -219,6 +219,7 @@ internal sealed class FetchRunner
         var options = new BulkOptions
         {
             Retry = settings.Retry,
+            DefaultHeaders = settings.DefaultHeaders,
             MaxConcurrency = settings.Concurrency,
             MaxPendingRequests = Math.Max(new BulkOptions().MaxPendingRequests, settings.Concurrency),
             BodyHandling = settings.BodiesDirectory is null ? BulkBodyHandling.Discard : BulkBodyHandling.Sink,

@@ -20,6 +20,9 @@ internal sealed class FetchSettings
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>Gets the headers every request carries unless it gives its own (<c>User-Agent</c>, <c>Accept</c>): the engine's <see cref="Bulk.BulkOptions.DefaultHeaders"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> DefaultHeaders { get; init; } = RequestDefaults.With([], userAgent: null);
+
     public required RepriseOptions Retry { get; init; }
 
     /// <summary>Gets the host registry's options (<c>--no-coordination</c>, <c>--no-circuit-breaker</c>, <c>--rate</c>), or null for the defaults with <see cref="PerHost"/>.</summary>

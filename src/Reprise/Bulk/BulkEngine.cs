@@ -68,6 +68,9 @@ public sealed class BulkEngine : IDisposable
         BodyHandling = options.BodyHandling;
         MaxBodyInMemory = options.MaxBodyInMemory;
         BodySink = options.BodySink;
+
+        // A copy: the options may change after the engine is built; the list is read by every attempt.
+        DefaultHeaders = options.DefaultHeaders is { Count: > 0 } headers ? [.. headers] : null;
         Telemetry = telemetry ?? RepriseTelemetry.Create(options.Retry.Telemetry, category: RepriseTelemetry.BulkEngineCategory);
         Telemetry.Observe(Hosts);
         _invoker = new HttpMessageInvoker(handler, disposeHandler);
@@ -95,6 +98,8 @@ public sealed class BulkEngine : IDisposable
     internal long MaxBodyInMemory { get; }
 
     internal IBulkBodySink? BodySink { get; }
+
+    internal IReadOnlyList<KeyValuePair<string, string>>? DefaultHeaders { get; }
 
     /// <summary>Gets a snapshot of the counters of every run of this engine.</summary>
     /// <returns>The counts at this moment.</returns>
