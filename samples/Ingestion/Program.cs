@@ -3,7 +3,8 @@
 // adaptive concurrency limit.
 //
 // Usage: dotnet run --project samples/Ingestion [urls.txt]
-// Without a file it starts three stand-in hosts (Reprise.Chaos): a healthy one, a flaky one, a rate-limited one.
+// Without a file it starts three stand-in hosts (Reprise.Chaos): a healthy one, a flaky one, a rate-limited one, and
+// names each one's role next to its address at the end.
 using System.Globalization;
 using Reprise;
 using Reprise.Bulk;
@@ -52,9 +53,13 @@ foreach (var (outcome, count) in outcomes)
     Console.WriteLine($"  {outcome,-28} {count}");
 }
 
+// The stand-ins' roles by address (scheme://host:port, as the host registry names hosts).
+var roles = standIn?.Hosts.ToDictionary(h => $"{h.Value.GetUri("/").Scheme}://{h.Value.GetUri("/").Host}:{h.Value.GetUri("/").Port}", h => h.Key)
+    ?? new Dictionary<string, string>();
 foreach (var host in engine.Hosts.GetSnapshots().OrderBy(h => h.Host, StringComparer.Ordinal))
 {
-    Console.WriteLine($"  {host.Host}: circuit {host.CircuitState}, limit {host.ConcurrencyLimit}, rate {host.Rate?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"}/s");
+    var role = roles.TryGetValue(host.Host, out var name) ? $" ({name})" : string.Empty;
+    Console.WriteLine($"  {host.Host}{role}: circuit {host.CircuitState}, limit {host.ConcurrencyLimit}, rate {host.Rate?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"}/s");
 }
 
 static Task<ChaosServer> StartStandInsAsync() => ChaosServer.StartAsync(new ChaosOptions

@@ -11,7 +11,7 @@ internal static class FetchCommand
     {
         var input = new Argument<string>("input")
         {
-            Description = "A file of URLs, one a line (an id may follow after whitespace; blank lines and # comments are skipped), or - for stdin.",
+            Description = "A file of URLs, one a line (an id may follow after whitespace; a line starting with { is a JSON request; blank lines and # comments are skipped), or - for stdin.",
         };
         var output = new Option<string?>("--out")
         {
@@ -34,6 +34,15 @@ internal static class FetchCommand
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.FetchDefault);
+        var request = new RequestCliOptions();
+        var hosts = new HostCliOptions();
+        var progressInterval = RetryCliOptions.DurationOption(
+            "--progress-interval", "How often a progress line is written when stderr is not a terminal (CI logs, nohup)", FetchDefaults.ProgressInterval);
+        var hostTable = new Option<string?>("--host-table")
+        {
+            Description = "Write the full per-host table (tab-separated) to this file; the summary on stderr folds quiet hosts into one line.",
+            HelpName = "file",
+        };
 
         var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
         {
@@ -47,6 +56,10 @@ internal static class FetchCommand
         retry.AddTo(command);
         redirects.AddTo(command);
         command.Options.Add(maxFileSize);
+        request.AddTo(command);
+        hosts.AddTo(command);
+        command.Options.Add(hostTable);
+        command.Options.Add(progressInterval);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new FetchSettings
@@ -58,9 +71,13 @@ internal static class FetchCommand
                 Concurrency = parseResult.GetValue(concurrency),
                 PerHost = parseResult.GetValue(perHost),
                 Headers = parseResult.GetValue(retry.Headers) ?? [],
-                Retry = retry.CreateOptions(parseResult),
                 Redirects = redirects.CreateOptions(parseResult),
                 MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.FetchDefault,
+                DefaultHeaders = request.Headers(parseResult, []),
+                Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
+                Hosts = hosts.Create(parseResult, parseResult.GetValue(perHost)),
+                HostTablePath = parseResult.GetValue(hostTable),
+                ProgressInterval = parseResult.GetValue(progressInterval) ?? FetchDefaults.ProgressInterval,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

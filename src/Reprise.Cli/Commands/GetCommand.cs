@@ -30,7 +30,7 @@ internal static class GetCommand
         });
         var data = new Option<string?>("--data", "-d")
         {
-            Description = "The request body: text, @file to read a file, or @- to read stdin.",
+            Description = "The request body: text, @file (its newlines removed, as curl does) or @- for stdin; sent as POST, application/x-www-form-urlencoded.",
             HelpName = "data",
         };
         var output = new Option<string?>("--output", "-o")
@@ -40,12 +40,14 @@ internal static class GetCommand
         };
         var verbose = new Option<bool>("--verbose", "-v")
         {
-            Description = "Show each attempt, its status or error, and the wait after it, on stderr (header values are never shown).",
+            Description = "Show each attempt and each wait as it happens, and the response headers, on stderr (request header values are never shown).",
         };
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var showQuery = ShowQueryOption();
         var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.GetDefault);
+        var request = new RequestCliOptions();
+        var curl = new GetCurlOptions();
 
         var command = new Command("get", "Send one request with retries; the body goes to stdout or -o.")
         {
@@ -59,21 +61,38 @@ internal static class GetCommand
         redirects.AddTo(command);
         command.Options.Add(showQuery);
         command.Options.Add(maxFileSize);
+        request.AddTo(command);
+        curl.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var bodyGiven = parseResult.GetValue(data) is not null;
+            var (body, kind, bodyError) = curl.Body(parseResult, data);
+            if (bodyError is not null)
+            {
+                console.WriteError(bodyError);
+                return Task.FromResult((int)ExitCode.UsageError);
+            }
+
+            var head = parseResult.GetValue(curl.Head);
+            var defaultMethod = head ? "HEAD" : body is not null ? "POST" : "GET";
+            var headers = parseResult.GetValue(retry.Headers) ?? [];
             var settings = new GetSettings
             {
                 Url = parseResult.GetValue(url)!,
-                Method = new HttpMethod((parseResult.GetValue(method) ?? (bodyGiven ? "POST" : "GET")).ToUpperInvariant()),
-                Headers = parseResult.GetValue(retry.Headers) ?? [],
-                Data = parseResult.GetValue(data),
+                Method = new HttpMethod((parseResult.GetValue(method) ?? defaultMethod).ToUpperInvariant()),
+                Headers = request.Headers(parseResult, kind == DataKind.Json && !RequestDefaults.Has(headers, "Accept") ? [.. headers, new("Accept", "application/json")] : headers),
+                Data = body,
+                DataKind = kind,
                 OutputPath = parseResult.GetValue(output),
                 Verbose = parseResult.GetValue(verbose),
-                Retry = retry.CreateOptions(parseResult),
                 Redirects = redirects.CreateOptions(parseResult),
                 ShowQuery = parseResult.GetValue(showQuery),
                 MaxFileSize = parseResult.GetValue(maxFileSize) ?? BodyLimitCliOption.GetDefault,
+                Include = head || parseResult.GetValue(curl.Include),
+                User = parseResult.GetValue(curl.User),
+                Insecure = parseResult.GetValue(curl.Insecure),
+                ConnectTimeout = parseResult.GetValue(curl.ConnectTimeout),
+                WriteOut = parseResult.GetValue(curl.WriteOut),
+                Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
             };
             return RunAsync(console, settings, cancellationToken);
         });

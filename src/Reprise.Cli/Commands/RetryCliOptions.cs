@@ -19,7 +19,7 @@ internal sealed class RetryCliOptions
 
     public RetryCliOptions()
     {
-        MaxAttempts = IntOption("--max-attempts", $"Most attempts per request, the first included (1-{MaxAttemptsLimit}).", Defaults.MaxAttempts, 1, MaxAttemptsLimit);
+        MaxAttempts = IntOption("--max-attempts", $"Most attempts per request, the first included (1-{MaxAttemptsLimit}); curl's --retry N is --max-attempts N+1.", Defaults.MaxAttempts, 1, MaxAttemptsLimit);
 
         RetryOn = new Option<StatusCodeSet>("--retry-on")
         {

@@ -11,6 +11,9 @@ internal static class FetchDefaults
 
     public const int MaxConcurrency = 10_000;
 
+    /// <summary>How often a progress line is written when stderr is not a terminal (CI logs, nohup).</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the live display is redrawn.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 }

@@ -21,6 +21,9 @@ internal sealed class FetchResultLine
     /// <summary>Gets the status of the last response, or null when none came back.</summary>
     public int? Status { get; init; }
 
+    /// <summary>Gets why no further attempt was made (<see cref="StopNames"/>): final_status, attempts_exhausted, deadline...</summary>
+    public string? Stop { get; init; }
+
     public int Attempts { get; init; }
 
     public long ElapsedMs { get; init; }

@@ -52,16 +52,19 @@ internal sealed class FetchRunner
             return ExitCode.UsageError;
         }
 
-        using var reader = new StreamReader(input);
-        var report = await RunAsync(settings, FetchInputReader.ReadAsync(reader), cancellationToken).ConfigureAwait(false);
-        return report.ExitCode;
+        await using (input.ConfigureAwait(false))
+        {
+            var report = await RunAsync(settings, FetchInputReader.ReadAsync(input), cancellationToken).ConfigureAwait(false);
+            return report.ExitCode;
+        }
     }
 
     /// <summary>Runs the lines of any source; <c>reprise demo</c> passes generated ones.</summary>
     public async Task<FetchReport> RunAsync(FetchSettings settings, IAsyncEnumerable<FetchInputLine> lines, CancellationToken cancellationToken)
     {
-        var summary = new FetchSummary(settings.HostNames);
-        if (CreateEngine(settings) is not { } engine)
+        var perHost = settings.Hosts?.MaxConcurrency ?? settings.PerHost;
+        var summary = new FetchSummary(settings.HostNames) { Activity = new HostActivity(TimeProvider.System, perHost), PerHost = perHost };
+        if (CreateEngine(settings, summary.Activity) is not { } engine)
         {
             return new FetchReport(ExitCode.UsageError, summary);
         }
@@ -95,7 +98,7 @@ internal sealed class FetchRunner
             await using (writer.ConfigureAwait(false))
             {
                 var exitCode = await RunEngineAsync(engine, settings, lines, resume, writer, summary, cancellationToken).ConfigureAwait(false);
-                SummaryRenderer.Write(summary, _console, settings.OutputPath is null ? null : Path.GetFullPath(settings.OutputPath));
+                SummaryRenderer.Write(summary, _console, settings.OutputPath is null ? null : Path.GetFullPath(settings.OutputPath), settings.HostTablePath);
                 return new FetchReport(exitCode, summary);
             }
         }
@@ -114,6 +117,7 @@ internal sealed class FetchRunner
             _ => FetchOutcomes.Failed,
         },
         Status = result.StatusCode is { } status ? (int)status : null,
+        Stop = result.Outcome == BulkOutcome.InvalidInput ? StopNames.InvalidInput : StopNames.For(result.StopReason),
         Attempts = result.Attempts,
         ElapsedMs = (long)result.Elapsed.TotalMilliseconds,
         Bytes = result.Bytes,
@@ -125,6 +129,7 @@ internal sealed class FetchRunner
         IAsyncEnumerable<FetchInputLine> lines,
         ResumeLog resume,
         IReadOnlyList<KeyValuePair<string, string>> headers,
+        ResultSink sink,
         StrongBox<long> skipped,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -136,7 +141,14 @@ internal sealed class FetchRunner
                 continue;
             }
 
-            yield return new BulkRequest(line.Url) { Id = line.Id, Headers = headers.Count == 0 ? null : headers };
+            if (line.Error is not null)
+            {
+                // Never a request: its one result is written here, and the engine never sees it.
+                await sink.WriteInvalidAsync(line).ConfigureAwait(false);
+                continue;
+            }
+
+            yield return FetchRequests.Create(line, headers);
         }
     }
 
@@ -150,15 +162,18 @@ internal sealed class FetchRunner
         CancellationToken cancellationToken)
     {
         var skipped = new StrongBox<long>();
-        var requests = ToRequestsAsync(lines, resume, settings.Headers, skipped);
+        using var sink = new ResultSink(writer, summary);
+        var requests = ToRequestsAsync(lines, resume, settings.Headers, sink, skipped);
         var started = _timeProvider.GetTimestamp();
 
-        // A live display and results on the same terminal would tear each other: then the summary alone.
-        var display = _console.Terminal is { } terminal && (settings.OutputPath is not null || !_console.OutputIsTerminal)
-            ? new LiveDisplay(terminal, engine, settings.HostNames)
-            : null;
+        // A live display and results on the same terminal would tear each other: then the summary alone. When stderr is
+        // not a terminal, a progress line every few seconds.
         using var stopDisplay = new CancellationTokenSource();
-        var displayTask = display?.RunAsync(stopDisplay.Token) ?? Task.CompletedTask;
+        var displayTask = _console.Terminal is { } terminal
+            ? (settings.OutputPath is not null || !_console.OutputIsTerminal
+                ? new LiveDisplay(terminal, engine, settings.HostNames, summary.Activity, summary.PerHost).RunAsync(stopDisplay.Token)
+                : new ProgressLines(null, engine, summary.Activity, settings, () => sink.InvalidLines).RunAsync(stopDisplay.Token))
+            : new ProgressLines(_console.Error, engine, summary.Activity, settings, () => sink.InvalidLines).RunAsync(stopDisplay.Token);
 
         ExitCode? error = null;
         try
@@ -172,9 +187,7 @@ internal sealed class FetchRunner
                     continue;
                 }
 
-                var line = ToLine(result);
-                await writer.WriteAsync(line).ConfigureAwait(false);
-                summary.Add(line);
+                await sink.WriteAsync(ToLine(result)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -203,11 +216,14 @@ internal sealed class FetchRunner
         return error ?? (summary.Failed + summary.Invalid > 0 ? ExitCode.SomeFailed : ExitCode.Success);
     }
 
-    private BulkEngine? CreateEngine(FetchSettings settings)
+    private BulkEngine? CreateEngine(FetchSettings settings, HostActivity activity)
     {
+        // The engine's host events (pauses, the breaker, held retries) reach the summary through its logs.
+        settings.Retry.Telemetry.LoggerFactory = activity;
         var options = new BulkOptions
         {
             Retry = settings.Retry,
+            DefaultHeaders = settings.DefaultHeaders,
             MaxConcurrency = settings.Concurrency,
             MaxPendingRequests = Math.Max(new BulkOptions().MaxPendingRequests, settings.Concurrency),
             BodyHandling = settings.BodiesDirectory is null ? BulkBodyHandling.Discard : BulkBodyHandling.Sink,
@@ -217,7 +233,7 @@ internal sealed class FetchRunner
         };
         try
         {
-            var hosts = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
+            var hosts = new HostRegistry(settings.Hosts ?? new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
             return _transport is null ? new BulkEngine(options, hosts) : new BulkEngine(_transport, options, hosts);
         }
         catch (OptionsValidationException ex)

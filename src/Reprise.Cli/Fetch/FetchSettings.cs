@@ -20,12 +20,23 @@ internal sealed class FetchSettings
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>Gets the headers every request carries unless it gives its own (<c>User-Agent</c>, <c>Accept</c>): the engine's <see cref="Bulk.BulkOptions.DefaultHeaders"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> DefaultHeaders { get; init; } = RequestDefaults.With([], userAgent: null);
+
     public required RepriseOptions Retry { get; init; }
 
     public Reprise.Transport.RedirectOptions Redirects { get; init; } = new();
 
     /// <summary>Gets the most body bytes read per response (<c>--max-filesize</c>), counted after decompression.</summary>
     public long MaxFileSize { get; init; } = Commands.BodyLimitCliOption.FetchDefault;
+    /// <summary>Gets the host registry's options (<c>--no-coordination</c>, <c>--no-circuit-breaker</c>, <c>--rate</c>), or null for the defaults with <see cref="PerHost"/>.</summary>
+    public Hosts.HostCoordinationOptions? Hosts { get; init; }
+
+    /// <summary>Gets how often a progress line is written when stderr is not a terminal.</summary>
+    public TimeSpan ProgressInterval { get; init; } = FetchDefaults.ProgressInterval;
+
+    /// <summary>Gets the file the full per-host table goes to (<c>--host-table</c>), or null.</summary>
+    public string? HostTablePath { get; init; }
 
     /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
     public IReadOnlyDictionary<string, string>? HostNames { get; init; }

@@ -12,6 +12,12 @@ internal sealed class FetchSummary
         _hostNames = hostNames;
     }
 
+    /// <summary>Gets what the client did to each host: pauses, the breaker, limits.</summary>
+    public HostActivity Activity { get; init; } = new(TimeProvider.System, FetchDefaults.PerHost);
+
+    /// <summary>Gets the cap of requests in flight per host (<c>--per-host</c>).</summary>
+    public int PerHost { get; init; } = FetchDefaults.PerHost;
+
     public long Total { get; private set; }
 
     public long Succeeded { get; private set; }
@@ -68,10 +74,10 @@ internal sealed class FetchSummary
                 break;
         }
 
-        var key = HostOf(line.Url);
+        var (key, engineKey) = HostOf(line.Url);
         if (!_hosts.TryGetValue(key, out var row))
         {
-            row = new HostRow(key);
+            row = new HostRow(key, engineKey);
             _hosts.Add(key, row);
         }
 
@@ -87,22 +93,28 @@ internal sealed class FetchSummary
         }
     }
 
-    private string HostOf(string url)
+    private (string Shown, string? EngineKey) HostOf(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            return "(invalid)";
+            return ("(invalid)", null);
         }
 
         // Scheme, host and port: never the user info, which holds credentials.
         var host = $"{uri.Scheme}://{uri.Authority}";
-        return _hostNames?.GetValueOrDefault(host) is { } name ? $"{name} ({host})" : host;
+
+        // The host registry names a host scheme://host:port, default port included.
+        var engineKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}");
+        return (_hostNames?.GetValueOrDefault(host) is { } name ? $"{name} ({host})" : host, engineKey);
     }
 
     /// <summary>The counts of one host (scheme, host and port).</summary>
-    internal sealed class HostRow(string host)
+    internal sealed class HostRow(string host, string? engineKey)
     {
         public string Host { get; } = host;
+
+        /// <summary>Gets the host as the host registry names it, or null for invalid input.</summary>
+        public string? EngineKey { get; } = engineKey;
 
         public long Requests { get; set; }
 

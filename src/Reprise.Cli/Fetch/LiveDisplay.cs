@@ -17,13 +17,17 @@ internal sealed class LiveDisplay
     private readonly IAnsiConsole _terminal;
     private readonly BulkEngine _engine;
     private readonly IReadOnlyDictionary<string, string>? _hostNames;
+    private readonly HostActivity _activity;
+    private readonly int _perHost;
     private readonly long _started;
     private long _lastDone;
     private long _lastTimestamp;
     private double _rate;
 
-    public LiveDisplay(IAnsiConsole terminal, BulkEngine engine, IReadOnlyDictionary<string, string>? hostNames)
+    public LiveDisplay(IAnsiConsole terminal, BulkEngine engine, IReadOnlyDictionary<string, string>? hostNames, HostActivity activity, int perHost)
     {
+        _activity = activity;
+        _perHost = perHost;
         _terminal = terminal;
         _engine = engine;
         _hostNames = hostNames;
@@ -71,8 +75,11 @@ internal sealed class LiveDisplay
             $"[bold]{progress.Done:N0}[/] done of {progress.Read:N0} read   ok [green]{progress.Succeeded:N0}[/]   failed [red]{progress.Failed + progress.InvalidInput:N0}[/]   retrying [yellow]{progress.Retrying:N0}[/]   in flight {progress.InFlight:N0}   waiting {progress.WaitingForRetry:N0} retry / {progress.WaitingForHost:N0} host   [blue]{_rate:0}/s[/]   {elapsed.TotalSeconds:0}s"));
 
         var rows = new List<IRenderable> { counts };
-        var troubled = _engine.Hosts.GetSnapshots()
-            .Select(static h => (Host: h, State: Describe(h)))
+        var snapshots = _engine.Hosts.GetSnapshots();
+        _activity.Sample(snapshots, progress.WaitingForHost);
+        var wallNow = TimeProvider.System.GetUtcNow();
+        var troubled = snapshots
+            .Select(h => (Host: h, State: Describe(h, wallNow)))
             .Where(static h => h.State is not null)
             .OrderByDescending(static h => h.Host.Waiting)
             .Take(MaxHostRows)
@@ -99,30 +106,9 @@ internal sealed class LiveDisplay
         return new Rows(rows);
     }
 
-    private static string? Describe(HostSnapshot host)
+    private string? Describe(HostSnapshot host, DateTimeOffset now)
     {
-        var parts = new List<string>();
-        if (host.PausedUntil is { } until && until > TimeProvider.System.GetUtcNow())
-        {
-            var left = until - TimeProvider.System.GetUtcNow();
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"[yellow]paused {left.TotalSeconds:0.0}s[/]"));
-        }
-
-        if (host.CircuitState != HostCircuitState.Closed)
-        {
-            parts.Add(host.CircuitState == HostCircuitState.Open ? "[red]circuit open[/]" : "[yellow]probing[/]");
-        }
-
-        if (host.RetryRejectProbability > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"retries held back {host.RetryRejectProbability:P0}"));
-        }
-
-        if (host.Rate is { } rate)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"throttled to {rate:0}/s"));
-        }
-
-        return parts.Count == 0 ? null : string.Join(", ", parts);
+        var parts = HostStateText.Describe(host, now, _perHost);
+        return parts.Count == 0 ? null : $"[yellow]{Markup.Escape(string.Join(", ", parts))}[/]";
     }
 }

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using Reprise.Cli.Console;
 using Reprise.Cli.Output;
@@ -14,6 +14,7 @@ internal sealed class GetRunner
 {
     // curl's type for -d without a Content-Type header.
     private const string DefaultDataContentType = "application/x-www-form-urlencoded";
+    private const string JsonContentType = "application/json";
 
     private readonly CliConsole _console;
 
@@ -33,40 +34,51 @@ internal sealed class GetRunner
             return ExitCode.UsageError;
         }
 
-        if (settings.Verbose)
+        var verbose = settings.Verbose ? new VerboseLog(_console.Error) : null;
+        if (verbose is not null)
         {
             WriteRequest(request, settings);
+            settings.Retry.Telemetry.LoggerFactory = verbose;
         }
 
         // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
         settings.Retry.MaxResponseBodySize = settings.MaxFileSize;
+        var started = Stopwatch.GetTimestamp();
         using var handler = new RepriseHandler(CreateTransport(settings), settings.Retry);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var history = response.GetRetryHistory();
-            if (settings.Verbose && history is not null)
+            var stop = StopNames.For(history?.StopReason ?? RetryStopReason.Completed);
+            if (verbose is not null)
             {
-                WriteHistory(history);
+                ResponseHead.WriteVerbose(response, _console.Error);
+                WriteHistory(history, verbose);
+            }
+
+            if (settings.Include)
+            {
+                await ResponseHead.WriteAsync(response, _console.Output, cancellationToken).ConfigureAwait(false);
             }
 
             // Like curl without -f, the body of an error status is written too: it often says what went wrong.
             await WriteBodyAsync(response, settings.OutputPath, cancellationToken).ConfigureAwait(false);
 
-            if (response.IsSuccessStatusCode || (int)response.StatusCode is >= 300 and < 400)
+            var exitCode = GetExitCodes.ForResponse(response.StatusCode, stop);
+            if (exitCode != ExitCode.Success)
             {
-                return ExitCode.Success;
+                _console.WriteError(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{(int)response.StatusCode} {response.ReasonPhrase} after {history?.Attempts.Count ?? 1} attempt(s) ({stop})."));
             }
 
-            _console.WriteError(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{(int)response.StatusCode} {response.ReasonPhrase} after {history?.Attempts.Count ?? 1} attempt(s) ({history?.StopReason ?? RetryStopReason.Completed})."));
-            return ExitCode.SomeFailed;
+            await WriteOutAsync(settings, (int)response.StatusCode, history, stop, exitCode, started, cancellationToken).ConfigureAwait(false);
+            return exitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            WriteHistoryIfVerbose(request, settings);
+            WriteHistoryIfVerbose(request, verbose);
             _console.WriteError("interrupted.");
             return ExitCode.Interrupted;
         }
@@ -77,20 +89,49 @@ internal sealed class GetRunner
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            WriteHistoryIfVerbose(request, settings);
-            _console.WriteError(OneLine(ex));
-            return ExitCode.SomeFailed;
+            WriteHistoryIfVerbose(request, verbose);
+            var history = (ex as RepriseRequestException)?.History ?? request.GetRetryHistory();
+            var stop = history is null || history.StopReason == RetryStopReason.None ? null : StopNames.For(history.StopReason);
+            var exitCode = GetExitCodes.ForError(stop, history?.LastAttempt?.ErrorType, ex is TaskCanceledException { InnerException: TimeoutException });
+            _console.WriteError(stop is null || ex is RepriseRequestException ? OneLine(ex) : $"{OneLine(ex)} ({stop})");
+            await WriteOutAsync(settings, 0, history, stop ?? string.Empty, exitCode, started, cancellationToken).ConfigureAwait(false);
+            return exitCode;
         }
     }
 
     private static RepriseTransportHandler CreateTransport(GetSettings settings)
-        => new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Redirects);
+        => new(GetTransport.Create(settings), settings.Redirects);
+
+    private async Task WriteOutAsync(
+        GetSettings settings, int status, RetryHistory? history, string stop, ExitCode exitCode, long started, CancellationToken cancellationToken)
+    {
+        if (settings.WriteOut is not { } template)
+        {
+            return;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["http_code"] = status.ToString("000", CultureInfo.InvariantCulture),
+            ["response_code"] = status.ToString("000", CultureInfo.InvariantCulture),
+            ["time_total"] = WriteOut.Seconds(Stopwatch.GetElapsedTime(started)),
+            ["num_attempts"] = (history?.Attempts.Count ?? 0).ToString(CultureInfo.InvariantCulture),
+            ["stop"] = stop,
+            ["url_effective"] = Secrets.ForDisplay(settings.Url, settings.ShowQuery),
+            ["exitcode"] = ((int)exitCode).ToString(CultureInfo.InvariantCulture),
+        };
+        await _console.Output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(WriteOut.Format(template, values)), cancellationToken).ConfigureAwait(false);
+        await _console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static string OneLine(Exception ex)
     {
         var message = ex switch
         {
-            RepriseRequestException reprise => reprise.Message,
+            // The stop name comes after, as for a status: "connection_refused after 4 attempt(s) (attempts_exhausted): ...".
+            RepriseRequestException reprise => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{reprise.History.LastAttempt?.ErrorType ?? "error"} after {reprise.History.Attempts.Count} attempt(s) ({StopNames.For(reprise.StopReason)}): {reprise.InnerException?.Message}"),
             TaskCanceledException { InnerException: TimeoutException timeout } => timeout.Message,
             _ when ex.InnerException is { } inner => $"{ex.Message} {inner.Message}",
             _ => ex.Message,
@@ -105,11 +146,11 @@ internal sealed class GetRunner
             byte[] bytes;
             try
             {
-                bytes = await ReadDataAsync(data, cancellationToken).ConfigureAwait(false);
+                bytes = await RequestData.ReadAsync(data, settings.DataKind, _console, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return $"--data: cannot read '{data[1..]}': {ex.Message}";
+                return $"{DataOption(settings.DataKind)}: cannot read '{data[1..]}': {ex.Message}";
             }
 
             request.Content = new ByteArrayContent(bytes);
@@ -135,29 +176,23 @@ internal sealed class GetRunner
 
         if (request.Content is not null && !hasContentType)
         {
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(DefaultDataContentType);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(settings.DataKind == DataKind.Json ? JsonContentType : DefaultDataContentType);
+        }
+
+        if (settings.User is { } user && request.Headers.Authorization is null)
+        {
+            request.Headers.Authorization = BasicAuth.Create(user);
         }
 
         return null;
     }
 
-    private async Task<byte[]> ReadDataAsync(string data, CancellationToken cancellationToken)
+    private static string DataOption(DataKind kind) => kind switch
     {
-        if (data == "@-")
-        {
-            var input = _console.OpenInput();
-            await using (input.ConfigureAwait(false))
-            {
-                using var buffer = new MemoryStream();
-                await input.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return buffer.ToArray();
-            }
-        }
-
-        return data.StartsWith('@')
-            ? await File.ReadAllBytesAsync(data[1..], cancellationToken).ConfigureAwait(false)
-            : System.Text.Encoding.UTF8.GetBytes(data);
-    }
+        DataKind.Binary => "--data-binary",
+        DataKind.Json => "--json",
+        _ => "--data",
+    };
 
     private async Task WriteBodyAsync(HttpResponseMessage response, string? outputPath, CancellationToken cancellationToken)
     {
@@ -191,41 +226,38 @@ internal sealed class GetRunner
             $"* up to {settings.Retry.MaxAttempts} attempt(s), retry on {settings.Retry.RetryOn}, attempt timeout {DurationParser.Format(settings.Retry.AttemptTimeout)}, deadline {DurationParser.Format(settings.Retry.Deadline)}"));
     }
 
-    private void WriteHistoryIfVerbose(HttpRequestMessage request, GetSettings settings)
+    private void WriteHistoryIfVerbose(HttpRequestMessage request, VerboseLog? verbose)
     {
-        if (settings.Verbose && request.GetRetryHistory() is { } history)
+        if (verbose is not null)
         {
-            WriteHistory(history);
+            WriteHistory(request.GetRetryHistory(), verbose);
         }
     }
 
-    private void WriteHistory(RetryHistory history)
+    private void WriteHistory(RetryHistory? history, VerboseLog verbose)
     {
-        foreach (var attempt in history.Attempts)
+        if (history is null)
+        {
+            return;
+        }
+
+        // The attempts were printed as they happened; any the log did not hear (a handler without the events) come here.
+        foreach (var attempt in history.Attempts.Skip(verbose.AttemptsWritten))
         {
             _console.Error.WriteLine(DescribeAttempt(attempt));
         }
 
         _console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"* {history.StopReason} after {history.Attempts.Count} attempt(s) in {DurationParser.Format(history.Elapsed)}"));
+            $"* {StopNames.For(history.StopReason)} after {history.Attempts.Count} attempt(s) in {DurationParser.Format(history.Elapsed)}"));
     }
 
     internal static string DescribeAttempt(AttemptRecord attempt)
     {
-        var outcome = attempt.StatusCode is { } status
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)status} {ReasonPhrase(status)}")
-            : $"{attempt.ErrorType ?? "error"} ({attempt.Exception?.Message.ReplaceLineEndings(" ")})";
-        var hostWait = attempt.HostWait >= TimeSpan.FromMilliseconds(1) ? $" after waiting {DurationParser.Format(attempt.HostWait)} for the host" : string.Empty;
-        var wait = attempt.DelaySource == RetryWaitSource.None
-            ? string.Empty
-            : $"; retrying in {DurationParser.Format(attempt.Delay)} ({(attempt.DelaySource == RetryWaitSource.RetryAfter ? "Retry-After" : "backoff")})";
-        return string.Create(CultureInfo.InvariantCulture, $"< attempt {attempt.Number}: {outcome} in {DurationParser.Format(attempt.Duration)}{hostWait}{wait}");
-    }
-
-    private static string ReasonPhrase(HttpStatusCode status)
-    {
-        using var response = new HttpResponseMessage(status);
-        return response.ReasonPhrase ?? string.Empty;
+        var result = attempt.StatusCode is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : attempt.ErrorType ?? "error";
+        var line = VerboseLog.AttemptLine(attempt.Number, result, attempt.Duration, attempt.HostWait);
+        return attempt.DelaySource == RetryWaitSource.None
+            ? line
+            : $"{line}\n{VerboseLog.WaitLine(attempt.Number + 1, attempt.Delay, attempt.DelaySource == RetryWaitSource.RetryAfter ? "retry_after" : "backoff")}";
     }
 }

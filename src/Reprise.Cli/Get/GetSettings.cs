@@ -19,6 +19,24 @@ internal sealed class GetSettings
 
     public bool Verbose { get; init; }
 
+    /// <summary>Gets how <see cref="Data"/> is read: <c>-d</c>, <c>--data-binary</c> or <c>--json</c>.</summary>
+    public DataKind DataKind { get; init; }
+
+    /// <summary>Gets whether the status line and the response headers go to stdout before the body (<c>-i</c>, <c>-I</c>).</summary>
+    public bool Include { get; init; }
+
+    /// <summary>Gets <c>-u user:password</c>, sent as Basic authentication, or null.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Gets whether TLS certificates are not checked (<c>-k</c>).</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>Gets the limit of opening a connection (<c>--connect-timeout</c>), or null for the attempt's limit alone.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>Gets the <c>-w</c> template, or null.</summary>
+    public string? WriteOut { get; init; }
+
     public required RepriseOptions Retry { get; init; }
 
     public RedirectOptions Redirects { get; init; } = new();

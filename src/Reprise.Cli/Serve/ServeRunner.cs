@@ -59,9 +59,10 @@ internal sealed class ServeRunner
 
         await using (server.ConfigureAwait(false))
         {
-            await WriteHostsAsync(server, options, cancellationToken).ConfigureAwait(false);
+            // Once the server is up, Ctrl-C is a normal stop even while the addresses are still being written.
+            await WriteHostsAsync(server, options, CancellationToken.None).ConfigureAwait(false);
             await _console.Error.WriteLineAsync("Serving; press Ctrl-C to stop.").ConfigureAwait(false);
-            await _console.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using (cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped))

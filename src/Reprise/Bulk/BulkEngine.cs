@@ -70,6 +70,9 @@ public sealed class BulkEngine : IDisposable
         MaxBodyInMemory = options.MaxBodyInMemory;
         MaxBodySize = options.MaxBodySize;
         BodySink = options.BodySink;
+
+        // A copy: the options may change after the engine is built; the list is read by every attempt.
+        DefaultHeaders = options.DefaultHeaders is { Count: > 0 } headers ? [.. headers] : null;
         Telemetry = telemetry ?? RepriseTelemetry.Create(options.Retry.Telemetry, category: RepriseTelemetry.BulkEngineCategory);
         Telemetry.Observe(Hosts);
         _invoker = new HttpMessageInvoker(handler, disposeHandler);
@@ -99,6 +102,8 @@ public sealed class BulkEngine : IDisposable
     internal long MaxBodySize { get; }
 
     internal IBulkBodySink? BodySink { get; }
+
+    internal IReadOnlyList<KeyValuePair<string, string>>? DefaultHeaders { get; }
 
     /// <summary>Gets a snapshot of the counters of every run of this engine.</summary>
     /// <returns>The counts at this moment.</returns>

@@ -62,6 +62,14 @@ public sealed class BulkOptions
     [ValidateObjectMembers]
     public RedirectOptions Redirects { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets headers sent with every request, such as a <c>User-Agent</c> or an <c>Authorization</c>: a
+    /// request's own header of the same name (<see cref="BulkRequest.Headers"/>, or its content type) replaces one of
+    /// these. Checked when the engine is built.
+    /// </summary>
+    /// <value>The default value is null: no headers but each request's own.</value>
+    public IReadOnlyList<KeyValuePair<string, string>>? DefaultHeaders { get; set; }
+
     /// <summary>Gets or sets where bodies go with <see cref="BulkBodyHandling.Sink"/>; required then.</summary>
     /// <value>The default value is null.</value>
     public IBulkBodySink? BodySink { get; set; }

@@ -45,6 +45,11 @@ internal sealed class BulkOptionsValidator : IValidateOptions<BulkOptions>
                 builder, prefix, nameof(BulkOptions.BodySink), $"is required when {nameof(BulkOptions.BodyHandling)} is {nameof(BulkBodyHandling.Sink)}.");
         }
 
+        if (options.DefaultHeaders is { Count: > 0 } headers && BulkRun.ValidateHeaders(headers) is { } headerError)
+        {
+            OptionsValidation.AddFailure(builder, prefix, nameof(BulkOptions.DefaultHeaders), $"is invalid: {headerError}");
+        }
+
         return builder.Build();
     }
 }

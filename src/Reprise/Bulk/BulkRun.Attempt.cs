@@ -32,7 +32,7 @@ internal sealed partial class BulkRun
         var attemptTimeout = _retry.AttemptTimeout;
         var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
 
-        var message = BuildMessage(item);
+        var message = BuildMessage(item, _engine.DefaultHeaders);
         var activity = _telemetry.StartAttempt(item.Request.Method, item.Uri, attempt);
         HttpResponseMessage? response = null;
         Interlocked.Increment(ref _counters.InFlight);

@@ -43,7 +43,7 @@ internal sealed partial class BulkRun
         return null;
     }
 
-    private static string? ValidateHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
+    internal static string? ValidateHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         using var probe = new HttpRequestMessage { Content = new ByteArrayContent([]) };
         for (var i = 0; i < headers.Count; i++)
@@ -82,7 +82,7 @@ internal sealed partial class BulkRun
     }
 
     /// <summary>Builds the fresh message of one attempt: no attempt reuses a sent message.</summary>
-    private static HttpRequestMessage BuildMessage(BulkWorkItem item)
+    private static HttpRequestMessage BuildMessage(BulkWorkItem item, IReadOnlyList<KeyValuePair<string, string>>? defaultHeaders)
     {
         var request = item.Request;
         var message = new HttpRequestMessage(request.Method, item.Uri);
@@ -109,6 +109,29 @@ internal sealed partial class BulkRun
             }
         }
 
+        if (defaultHeaders is not null)
+        {
+            AddDefaultHeaders(message, defaultHeaders);
+        }
+
         return message;
+    }
+
+    /// <summary>Adds the engine-wide headers that the request did not give itself.</summary>
+    private static void AddDefaultHeaders(HttpRequestMessage message, IReadOnlyList<KeyValuePair<string, string>> defaultHeaders)
+    {
+        for (var i = 0; i < defaultHeaders.Count; i++)
+        {
+            var (name, value) = defaultHeaders[i];
+            if (message.Headers.NonValidated.Contains(name) || message.Content?.Headers.NonValidated.Contains(name) == true)
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
     }
 }

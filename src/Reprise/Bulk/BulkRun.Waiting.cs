@@ -21,8 +21,7 @@ internal sealed partial class BulkRun
         var wait = permit.WaitHint > BulkDefaults.MinHostWait ? permit.WaitHint : BulkDefaults.MinHostWait;
         if (PastDeadline(elapsed, wait))
         {
-            var reason = permit.DenialReason == HostDenialReason.None ? string.Empty : $" ({permit.DenialReason.Describe()})";
-            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} The host {item.Uri.Authority} asked to wait {Seconds(wait)} s{reason}.");
+            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} {HostWaitMessages.Describe(item.Uri.Authority, wait, permit.DenialReason)}");
         }
 
         if (item.HostWaitStarted == 0)

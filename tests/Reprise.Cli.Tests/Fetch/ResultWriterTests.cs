@@ -14,14 +14,14 @@ public class ResultWriterTests
         {
             await writer.WriteAsync(new FetchResultLine
             {
-                Url = "http://h/a?x=1&y=2", Ok = true, Outcome = FetchOutcomes.Succeeded, Status = 200,
+                Url = "http://h/a?x=1&y=2", Ok = true, Outcome = FetchOutcomes.Succeeded, Status = 200, Stop = StopNames.FinalStatus,
                 Attempts = 2, ElapsedMs = 12, Bytes = 99, Error = null, BodyPath = null,
             });
         }
 
         var text = Encoding.UTF8.GetString(stream.ToArray());
         Assert.Equal(
-            """{"url":"http://h/a?x=1&y=2","ok":true,"outcome":"succeeded","status":200,"attempts":2,"elapsed_ms":12,"bytes":99,"error":null,"body_path":null}""" + "\n",
+            """{"url":"http://h/a?x=1&y=2","ok":true,"outcome":"succeeded","status":200,"stop":"final_status","attempts":2,"elapsed_ms":12,"bytes":99,"error":null,"body_path":null}""" + "\n",
             text);
     }
 

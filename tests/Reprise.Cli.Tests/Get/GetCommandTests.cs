@@ -38,14 +38,15 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
         var result = await CliRun.RunAsync("get", Url("/flaky/1"), "-v");
 
         Assert.Equal(ExitCode.Success, result.ExitCode);
-        var attempts = result.StderrLines.Where(static l => l.StartsWith("< attempt", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, attempts.Count);
-        Assert.StartsWith("< attempt 1: 503 Service Unavailable in ", attempts[0], StringComparison.Ordinal);
-        Assert.EndsWith("; retrying in 0ms (Retry-After)", attempts[0], StringComparison.Ordinal);
-        Assert.StartsWith("< attempt 2: 503 Service Unavailable in ", attempts[1], StringComparison.Ordinal);
-        Assert.StartsWith("< attempt 3: 200 OK in ", attempts[2], StringComparison.Ordinal);
-        Assert.DoesNotContain("retrying", attempts[2], StringComparison.Ordinal);
-        Assert.Contains(result.StderrLines, static l => l.StartsWith("* Completed after 3 attempt(s)", StringComparison.Ordinal));
+        var lines = result.StderrLines.Where(static l => l.StartsWith("< attempt", StringComparison.Ordinal) || l.StartsWith("* waiting", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, lines.Count);
+        Assert.StartsWith("< attempt 1: 503 Service Unavailable in ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("* waiting 0ms before attempt 2 (Retry-After)", lines[1]);
+        Assert.StartsWith("< attempt 2: 503 Service Unavailable in ", lines[2], StringComparison.Ordinal);
+        Assert.Equal("* waiting 0ms before attempt 3 (Retry-After)", lines[3]);
+        Assert.StartsWith("< attempt 3: 200 OK in ", lines[4], StringComparison.Ordinal);
+        Assert.DoesNotContain(result.StderrLines, static l => l.Contains("for the host", StringComparison.Ordinal));
+        Assert.Contains(result.StderrLines, static l => l.StartsWith("* final_status after 3 attempt(s)", StringComparison.Ordinal));
         Assert.Equal(3, fixture.Server.Stats.Routes["/flaky"].Requests);
     }
 
@@ -55,7 +56,7 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
         var result = await CliRun.RunAsync("get", Url("/ok/3"), "-v", "-H", "Authorization: Bearer s3cret-token", "-H", "X-Api-Key: k3y");
 
         Assert.Equal(ExitCode.Success, result.ExitCode);
-        Assert.Contains("(headers: Authorization, X-Api-Key)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("(headers: User-Agent, Accept, Authorization, X-Api-Key)", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("k3y", result.Stderr, StringComparison.Ordinal);
     }
@@ -67,7 +68,7 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
 
         Assert.Equal(ExitCode.SomeFailed, result.ExitCode);
         Assert.Equal(9, result.Stdout.Length);
-        Assert.Equal("reprise: 404 Not Found after 1 attempt(s) (Completed).", Assert.Single(result.StderrLines));
+        Assert.Equal("reprise: 404 Not Found after 1 attempt(s) (final_status).", Assert.Single(result.StderrLines));
     }
 
     [Fact]
@@ -77,19 +78,19 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
 
         Assert.Equal(ExitCode.SomeFailed, result.ExitCode);
         Assert.Equal(2, result.StderrLines.Count(static l => l.StartsWith("< attempt", StringComparison.Ordinal)));
-        Assert.Equal("reprise: 503 Service Unavailable after 2 attempt(s) (AttemptsExhausted).", result.StderrLines[^1]);
+        Assert.Equal("reprise: 503 Service Unavailable after 2 attempt(s) (attempts_exhausted).", result.StderrLines[^1]);
     }
 
     [Fact]
-    public async Task Get_ConnectionRefused_ExitsOneWithOneErrorLine()
+    public async Task Get_ConnectionRefused_ExitsThreeWithOneErrorLine()
     {
         var url = $"http://127.0.0.1:{ClosedPort()}/x";
 
         var result = await CliRun.RunAsync("get", url, "--max-attempts", "1");
 
-        Assert.Equal(ExitCode.SomeFailed, result.ExitCode);
+        Assert.Equal(ExitCode.TransportFailure, result.ExitCode);
         var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("reprise: The request failed after 1 attempt(s) (AttemptsExhausted): Connection refused", line, StringComparison.Ordinal);
+        Assert.StartsWith("reprise: connection_refused after 1 attempt(s) (attempts_exhausted): Connection refused", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
         var result = await CliRun.RunAsync("get", Url("/ok/4"), "-d", $"@{file}", "-H", "Content-Type: application/json", "-v");
 
         Assert.Equal(ExitCode.Success, result.ExitCode);
-        Assert.Contains($"> POST {Url("/ok/4")} (headers: Content-Type) with a 4-byte body", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"> POST {Url("/ok/4")} (headers: User-Agent, Accept, Content-Type) with a 4-byte body", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

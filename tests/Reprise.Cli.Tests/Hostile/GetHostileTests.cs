@@ -99,7 +99,7 @@ public class GetHostileTests(HostileServerFixture fixture) : IClassFixture<Hosti
     {
         var result = await CliRun.RunAsync("get", fixture.Url(path), "--max-attempts", "1");
 
-        Assert.Equal(ExitCode.SomeFailed, result.ExitCode);
+        Assert.Equal(ExitCode.TransportFailure, result.ExitCode);
         Assert.Empty(result.Stdout);
         Assert.Contains("Content-Length", result.Stderr, StringComparison.Ordinal);
     }

@@ -37,6 +37,24 @@ public class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_TheReadmesSampleConfig_StartsItsFiveHosts()
+    {
+        var config = Path.Join(RepositoryRoot(), "samples", "chaos.json");
+        var output = new WatchedStream();
+        using var stop = new CancellationTokenSource();
+
+        var run = CliRun.RunAsync(["serve", "--config", config], cancellationToken: stop.Token, output: output);
+        var text = await output.WaitForAsync(static t => t.Split('\n').Length > 5);
+        await stop.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        Assert.Equal(
+            ["healthy", "flaky", "ratelimited", "outage", "slow"],
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(static l => l.Split('\t')[0]));
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfig_ExitsWithUsageErrorNamingTheField()
     {
         using var temp = new TempDirectory();
@@ -58,5 +76,16 @@ public class ServeCommandTests
 
         Assert.Equal(ExitCode.UsageError, result.ExitCode);
         Assert.StartsWith("reprise: --config: ", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Join(directory.FullName, "Reprise.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }

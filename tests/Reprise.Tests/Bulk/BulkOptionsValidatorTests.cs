@@ -28,6 +28,16 @@ public class BulkOptionsValidatorTests
         Assert.Equal([expected], result.Failures);
     }
 
+    [Fact]
+    public void Validate_DefaultHeaderWithALineBreak_NamesTheOption()
+    {
+        var options = new BulkOptions { DefaultHeaders = [new("X-Ok", "1"), new("X-Bad", "a\r\nInjected: 1")] };
+
+        var result = new BulkOptionsValidator().Validate(null, options);
+
+        Assert.Equal(["DefaultHeaders: The field BulkOptions.DefaultHeaders is invalid: The header 'X-Bad' has no name or a value with a line break or NUL."], result.Failures);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(10_000, 10_000)]
