@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Reprise.Attempts;
 using Reprise.Hosts;
 using Reprise.Requests;
 using Reprise.Responses;
@@ -21,7 +22,7 @@ namespace Reprise;
 /// (backoff or <c>Retry-After</c>, never past the deadline) and try again. The attempt history is attached to the
 /// request: <see cref="RetryHistoryExtensions.GetRetryHistory(HttpResponseMessage)"/>.
 /// </remarks>
-public sealed class RepriseHandler : DelegatingHandler
+public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 {
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
@@ -29,6 +30,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly TimeProvider _timeProvider;
     private readonly RepriseTelemetry _telemetry;
     private readonly RequestTimeoutsPool _timeouts;
+    private readonly AttemptExecutor _executor;
 
     // Whether this handler's clock is the registry's, so that one reading serves both.
     private readonly bool _sharedClock;
@@ -66,6 +68,7 @@ public sealed class RepriseHandler : DelegatingHandler
         _hosts = hosts ?? new HostRegistry(_timeProvider);
         _telemetry = telemetry ?? RepriseTelemetry.Create(options.Telemetry);
         _telemetry.Observe(_hosts);
+        _executor = new AttemptExecutor(_policy, _telemetry);
         _timeouts = new RequestTimeoutsPool(options.Deadline, options.AttemptTimeout, _timeProvider);
         _sharedClock = ReferenceEquals(_timeProvider, _hosts.TimeProvider);
     }
@@ -141,110 +144,38 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
                     var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
-                    var hostWait = _timeProvider.GetElapsedTime(waitStarted, sent);
 
                     // A request without a body goes out as the caller's own message the first time: nothing is copied
                     // unless a retry happens. A body is always sent from its captured copy.
                     var message = attempt == 1 && !hasContent ? request : template.Create(body.CreateContent());
-                    using var activity = _telemetry.StartAttempt(method, uri, attempt);
-                    // The attempt, inline rather than in a method of its own: an async method returning the response,
-                    // the error and the verdict cost a second state machine and copies of its result on every request.
-                    HttpResponseMessage? response = null;
-                    var buffered = false;
-                    Exception? error = null;
-                    AttemptVerdict verdict;
-                    long headersAt = 0;
-                    timeouts.BeginAttempt(sent);
-                    try
+                    var result = await _executor.RunAsync(this, timeouts, new AttemptInput
                     {
-                        response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
-                        headersAt = _timeProvider.GetTimestamp();
-                        verdict = _policy.Classify(request, attempt, response, null);
-                        if (!verdict.Retryable && ShouldBuffer(response))
-                        {
-                            // A final response: read its body now, inside the attempt, so a body cut short is retried.
-                            await response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, timeouts.Token).ConfigureAwait(false);
-                            buffered = true;
-                        }
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeouts.DeadlineExceeded)
+                        Message = message,
+                        Request = request,
+                        Uri = uri,
+                        Attempt = attempt,
+                        Permit = permit,
+                        Sent = sent,
+                        HostWait = _timeProvider.GetElapsedTime(waitStarted, sent),
+                        History = history,
+                        HasIdempotencyKey = template.HasIdempotencyKey,
+                        BodyReplayable = body.IsReplayable,
+                        PreviousDelay = previousDelay,
+                    }).ConfigureAwait(false);
+
+                    if (result.End == AttemptEnd.Cancelled)
                     {
-                        // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
-                        response?.Dispose();
-                        response = null;
-                        error = timeouts.AttemptTimedOut
-                            ? new TimeoutException($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.", ex)
-                            : new TimeoutException(ex.Message, ex);
-                        verdict = _policy.Classify(request, attempt, null, error);
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException || cancellationToken.IsCancellationRequested)
-                    {
-                        // The caller cancelled (however the inner handler reported it), or the deadline passed.
-                        response?.Dispose();
-                        // Either way the caller's own limit, not a signal about the host (a deadline is no host timeout).
-                        permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
-                        var cancelled = new AttemptRecord(
-                            attempt, null, ex, cancellationToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
-                        history.Add(cancelled);
-                        _telemetry.AttemptEnded(activity, method, uri, cancelled, AttemptOutcome.Cancelled);
-                        throw Cancelled(ex, cancellationToken, timeouts, history);
-                    }
-                    catch (Exception ex)
-                    {
-                        response?.Dispose();
-                        response = null;
-                        error = ex;
-                        verdict = _policy.Classify(request, attempt, null, ex);
-                    }
-                    finally
-                    {
-                        timeouts.EndAttempt();
+                        throw Cancelled(result.Error!, cancellationToken, timeouts, history);
                     }
 
-                    var end = _timeProvider.GetTimestamp();
-                    var duration = _timeProvider.GetElapsedTime(sent, end);
-
-                    // Only a response that may be retried or that throttles has a Retry-After worth reading.
-                    var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
-                    // The round trip is measured to the response's headers: a body's read time and a timeout measure none.
-                    var roundTrip = response is not null ? _timeProvider.GetElapsedTime(sent, headersAt) : (TimeSpan?)null;
-                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null, roundTrip);
-
-                    var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
-                    history.Add(record);
-                    _telemetry.AttemptEnded(activity, method, uri, record, verdict.Retryable ? AttemptOutcome.Retryable : response is not null ? AttemptOutcome.Final : AttemptOutcome.Error);
-
-                    var decision = _policy.Decide(
-                        method, verdict.Retryable && template.HasIdempotencyKey, attempt, verdict, body.IsReplayable, retryAfter, previousDelay, timeouts.ElapsedAt(end));
-                    if (!decision.ShouldRetry)
+                    if (result.End == AttemptEnd.Final)
                     {
-                        history.StopReason = StopReasons.Refine(decision.Stop, error);
-                        ended = end;
+                        ended = result.Ended;
                         endedWithAttempt = true;
-                        if (response is not null)
-                        {
-                            response.RequestMessage = request;
-                            BoundBody(response, buffered, timeouts.ElapsedAt(end));
-                            return response;
-                        }
-
-                        if (decision.Stop == RetryStopReason.NonRetryableError)
-                        {
-                            ExceptionDispatchInfo.Throw(error!);
-                        }
-
-                        throw new RepriseRequestException(history, error);
+                        return Finish(request, history, result, timeouts.ElapsedAt(result.Ended));
                     }
 
-                    record.Delay = decision.Delay;
-                    record.DelaySource = decision.Source;
-                    _telemetry.Retrying(method, uri, record, _options.RetryOn);
-                    previousDelay = decision.Delay;
-                    if (response is not null)
-                    {
-                        await ResponseDiscard.DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
-                    }
-
+                    previousDelay = result.Decision.Delay;
                     if (!ReferenceEquals(message, request))
                     {
                         message.Dispose();
@@ -307,6 +238,47 @@ public sealed class RepriseHandler : DelegatingHandler
 
         var message = $"The response body was not read in full by the request's deadline of {_options.Deadline.TotalSeconds:0.###} s.";
         response.Content = new BoundedContent(content, max, remaining, _timeProvider, message);
+    }
+
+    /// <inheritdoc/>
+    bool IAttemptPath.BodyInAttempt => true;
+
+    /// <inheritdoc/>
+    AttemptBody IAttemptPath.Body => default;
+
+    /// <inheritdoc/>
+    Task<HttpResponseMessage> IAttemptPath.SendAsync(HttpRequestMessage message, CancellationToken cancellationToken) => base.SendAsync(message, cancellationToken);
+
+    /// <inheritdoc/>
+    ValueTask IAttemptPath.ReadFinalBodyAsync(HttpResponseMessage response, in AttemptVerdict verdict, CancellationToken attemptToken)
+    {
+        // A final response: its body is read now, inside the attempt, so a body cut short is retried.
+        return !verdict.Retryable && ShouldBuffer(response)
+            ? new ValueTask(response.Content.LoadIntoBufferAsync(_options.MaxBufferedResponseSize, attemptToken))
+            : ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    TimeSpan? IAttemptPath.RegistryTimeAt(long timestamp) => _sharedClock ? _hosts.TimeAt(timestamp) : null;
+
+    private HttpResponseMessage Finish(HttpRequestMessage request, RetryHistory history, in AttemptResult result, TimeSpan elapsed)
+    {
+        history.StopReason = StopReasons.Refine(result.Decision.Stop, result.Error);
+        if (result.Response is { } response)
+        {
+            response.RequestMessage = request;
+
+            // Only a final, non-retryable response had its body read inside the attempt (ReadFinalBodyAsync).
+            BoundBody(response, buffered: result.Decision.Stop == RetryStopReason.Completed && ShouldBuffer(response), elapsed);
+            return response;
+        }
+
+        if (result.Decision.Stop == RetryStopReason.NonRetryableError)
+        {
+            ExceptionDispatchInfo.Throw(result.Error!);
+        }
+
+        throw new RepriseRequestException(history, result.Error);
     }
 
     private bool ShouldBuffer(HttpResponseMessage response)

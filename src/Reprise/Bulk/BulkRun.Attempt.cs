@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Reprise.Attempts;
 using Reprise.Hosts;
-using Reprise.Requests;
 using Reprise.Responses;
 using Reprise.Retry;
-using Reprise.Telemetry;
 using Reprise.Timing;
 using Reprise.Transport;
 
@@ -17,7 +16,7 @@ internal sealed partial class BulkRun
 
     /// <summary>Sends one attempt under a granted permit, which it disposes. Null when the request now waits for its retry.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait, ReusableTimeoutScope timeout)
+    private async ValueTask<BulkResult?> AttemptAsync(BulkWorkItem item, HostPermit permit, TimeSpan hostWait, WorkerPath path)
     {
         // Disposed last, when the attempt has ended in every way: its host slot is freed after its response.
         using var owned = permit;
@@ -27,130 +26,54 @@ internal sealed partial class BulkRun
             Interlocked.Increment(ref _counters.RetriesSent);
         }
 
-        // One timer per attempt: the attempt timeout, or what is left of the deadline when that is shorter.
-        var remaining = Remaining(DeadlineElapsed(item));
-        var attemptTimeout = _retry.AttemptTimeout;
-        var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
-
+        path.Prepare(item, Remaining(DeadlineElapsed(item)), _retry.AttemptTimeout);
         var message = BuildMessage(item, _engine.DefaultHeaders);
-        var activity = _telemetry.StartAttempt(item.Request.Method, item.Uri, attempt);
-        HttpResponseMessage? response = null;
+        AttemptResult result = default;
         Interlocked.Increment(ref _counters.InFlight);
         try
         {
-            Exception? error = null;
-            var cutAtDeadline = false;
-            var sent = _time.GetTimestamp();
-            var token = timeout.Start(deadlineBound ? remaining : attemptTimeout);
-            try
+            result = await _executor.RunAsync(path, path, new AttemptInput
             {
-                try
-                {
-                    response = await _engine.Invoker.SendAsync(message, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (timeout.TimedOut && !_token.IsCancellationRequested)
-                {
-                    cutAtDeadline = deadlineBound;
-                    error = deadlineBound
-                        ? new TimeoutException($"The attempt was cut at the request's deadline of {Seconds(_retry.Deadline)} s.", ex)
-                        : new TimeoutException($"The attempt timed out after {Seconds(attemptTimeout)} s.", ex);
-                }
-                catch (OperationCanceledException ex) when (_token.IsCancellationRequested)
-                {
-                    // The run's cancellation is never retried and says nothing about the host.
-                    permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
-                    var cancelled = new AttemptRecord(attempt, null, ex, "cancelled", hostWait, _time.GetElapsedTime(sent));
-                    item.History.Add(cancelled);
-                    _telemetry.AttemptEnded(activity, item.Request.Method, item.Uri, cancelled, AttemptOutcome.Cancelled);
-                    return Cancelled(item);
-                }
-                catch (Exception ex)
-                {
-                    error = ex;
-                }
-            }
-            finally
+                Message = message,
+                Request = message,
+                Uri = item.Uri,
+                Attempt = attempt,
+                Permit = permit,
+                Sent = _time.GetTimestamp(),
+                HostWait = hostWait,
+                History = item.History,
+                HasIdempotencyKey = item.HasIdempotencyKey,
+                BodyReplayable = true,
+                PreviousDelay = item.PreviousDelay,
+            }).ConfigureAwait(false);
+
+            if (result.End == AttemptEnd.Cancelled)
             {
-                timeout.Stop();
+                return Cancelled(item);
             }
 
-            var duration = _time.GetElapsedTime(sent);
-            var verdict = _policy.Classify(message, attempt, response, error);
-            var retryAfter = _policy.ReadRetryAfter(response);
-            var decision = Decide(item, attempt, verdict, retryAfter);
-
-            var body = default(BodyOutcome);
-            var bodyRead = false;
-            if (!decision.ShouldRetry && response is not null)
+            if (result.End == AttemptEnd.Final)
             {
-                bodyRead = true;
-                body = await ReadBodyAsync(item, response, timeout).ConfigureAwait(false);
-                if (body.Cancelled)
-                {
-                    permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
-                    var cancelled = new AttemptRecord(attempt, response.StatusCode, null, "cancelled", hostWait, duration);
-                    item.History.Add(cancelled);
-                    _telemetry.AttemptEnded(activity, item.Request.Method, item.Uri, cancelled, AttemptOutcome.Cancelled);
-                    return Cancelled(item);
-                }
-
-                if (body.ReadError is { } readError)
-                {
-                    // A body cut mid-way is a failed attempt like any transport error: retried when the rules allow.
-                    error = readError;
-                    cutAtDeadline = body.CutAtDeadline;
-                    verdict = _policy.Classify(message, attempt, null, readError);
-                    decision = Decide(item, attempt, verdict, retryAfter: null);
-                }
+                return Final(item, result.Decision.Stop, result.Response, result.Error, result.RetryAfter, path.LastBody);
             }
 
-            // A deadline that cuts the attempt is the request's own limit, not a signal about the host.
-            // The round trip is the time to the response's headers; a timeout or a transport error measures none.
-            permit.Complete(cutAtDeadline ? HostSignal.Cancelled : verdict.Signal, _policy.CapRetryAfter(retryAfter), roundTrip: response is not null ? duration : null);
-            var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
-            item.History.Add(record);
-            _telemetry.AttemptEnded(
-                activity, item.Request.Method, item.Uri, record, verdict.Retryable ? AttemptOutcome.Retryable : error is null ? AttemptOutcome.Final : AttemptOutcome.Error);
-
-            if (!decision.ShouldRetry)
-            {
-                return Final(item, decision.Stop, response, error, retryAfter, body);
-            }
-
-            record.Delay = decision.Delay;
-            record.DelaySource = decision.Source;
-            _telemetry.Retrying(item.Request.Method, item.Uri, record, _retry.RetryOn);
-            item.PreviousDelay = decision.Delay;
-            if (response is not null && !bodyRead)
-            {
-                await ResponseDiscard.DiscardAsync(response, _token, _time).ConfigureAwait(false);
-                response = null;
-            }
-
+            item.PreviousDelay = result.Decision.Delay;
             if (!item.Retrying)
             {
                 item.Retrying = true;
                 Interlocked.Increment(ref _counters.Retrying);
             }
 
-            // The attempt's activity ends before the request is parked: a retry due at once may start on another worker.
-            activity?.Dispose();
-
             // The worker is free as soon as the request is parked: the wait costs a queue entry, not a slot.
-            return Park(item, decision.Delay, BulkWaitKind.Retry) ? null : Cancelled(item);
+            return Park(item, result.Decision.Delay, BulkWaitKind.Retry) ? null : Cancelled(item);
         }
         finally
         {
             Interlocked.Decrement(ref _counters.InFlight);
-            activity?.Dispose();
-            response?.Dispose();
+            result.Response?.Dispose();
             message.Dispose();
         }
     }
-
-    private RetryDecision Decide(BulkWorkItem item, int attempt, in AttemptVerdict verdict, TimeSpan? retryAfter)
-        => _policy.Decide(
-            item.Request.Method, item.HasIdempotencyKey, attempt, verdict, bodyReplayable: true, retryAfter, item.PreviousDelay, DeadlineElapsed(item));
 
     private BulkResult Final(BulkWorkItem item, RetryStopReason stop, HttpResponseMessage? response, Exception? error, TimeSpan? retryAfter, in BodyOutcome body)
     {

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using Reprise.Attempts;
 using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Telemetry;
-using Reprise.Timing;
 
 namespace Reprise.Bulk;
 
@@ -24,6 +24,7 @@ internal sealed partial class BulkRun : IDisposable
     private readonly BulkCounters _counters;
     private readonly TimeProvider _time;
     private readonly RetryPolicy _policy;
+    private readonly AttemptExecutor _executor;
     private readonly RepriseOptions _retry;
     private readonly RepriseTelemetry _telemetry;
     private readonly CancellationTokenSource _cancellation;
@@ -63,6 +64,7 @@ internal sealed partial class BulkRun : IDisposable
         _policy = engine.Policy;
         _retry = engine.Policy.Options;
         _telemetry = engine.Telemetry;
+        _executor = new AttemptExecutor(_policy, _telemetry);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _token = _cancellation.Token;
         _slots = new SemaphoreSlim(engine.MaxPendingRequests, engine.MaxPendingRequests);
@@ -238,8 +240,8 @@ internal sealed partial class BulkRun : IDisposable
 
     private async Task WorkAsync()
     {
-        // One timeout per worker, re-armed for each attempt and each body read: the worker runs one at a time.
-        using var timeout = new ReusableTimeoutScope(_token, _time);
+        // One path per worker (its timeout re-armed for each attempt and each body read): the worker runs one attempt at a time.
+        using var path = new WorkerPath(this);
         var reader = _ready.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -249,7 +251,7 @@ internal sealed partial class BulkRun : IDisposable
                 BulkResult? result;
                 try
                 {
-                    result = await StepAsync(item, timeout).ConfigureAwait(false);
+                    result = await StepAsync(item, path).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -267,7 +269,7 @@ internal sealed partial class BulkRun : IDisposable
 
     /// <summary>Takes one step of a request: ask the host, then send an attempt. Null when the request now waits.</summary>
     /// <remarks>Not async itself: only the attempt awaits, so a step costs one state machine, the attempt's.</remarks>
-    private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
+    private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, WorkerPath path)
     {
         if (item.ParkedOn is { } parkedOn)
         {
@@ -325,7 +327,7 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         // The attempt owns the permit from here: it reports to it and disposes it, whatever happens.
-        return AttemptAsync(item, permit, hostWait, timeout);
+        return AttemptAsync(item, permit, hostWait, path);
     }
 
     private void Write(BulkWorkItem? item, BulkResult result)

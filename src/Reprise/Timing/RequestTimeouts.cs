@@ -1,3 +1,5 @@
+using Reprise.Attempts;
+
 namespace Reprise.Timing;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace Reprise.Timing;
 /// token and is told apart by checking the caller's token.
 /// </para>
 /// </remarks>
-internal sealed class RequestTimeouts : IDisposable
+internal sealed class RequestTimeouts : IAttemptLimits, IDisposable
 {
     private const int None = 0;
     private const int AttemptPassed = 1;
@@ -130,6 +132,43 @@ internal sealed class RequestTimeouts : IDisposable
                 ArmLocked(now, _attemptEndsAt < _deadlineAt ? _attemptEndsAt : _deadlineAt);
             }
         }
+    }
+
+    /// <inheritdoc/>
+    CancellationToken IAttemptLimits.DiscardToken => Token;
+
+    /// <inheritdoc/>
+    CancellationToken IAttemptLimits.BeginAttempt(long sent)
+    {
+        BeginAttempt(sent);
+        return Token;
+    }
+
+    /// <inheritdoc/>
+    public AttemptFault Fault(Exception exception, out Exception error)
+    {
+        error = exception;
+        if (_callerToken.IsCancellationRequested)
+        {
+            // The caller cancelled, however the inner handler reported it.
+            return AttemptFault.Cancelled;
+        }
+
+        if (exception is not OperationCanceledException)
+        {
+            return AttemptFault.Error;
+        }
+
+        if (DeadlineExceeded)
+        {
+            return AttemptFault.DeadlinePassed;
+        }
+
+        // The attempt's timeout, or a timeout of the inner handler's own (ConnectTimeout, a nested handler).
+        error = AttemptTimedOut
+            ? new TimeoutException($"The attempt timed out after {_attemptTimeout.TotalSeconds:0.###} s.", exception)
+            : new TimeoutException(exception.Message, exception);
+        return AttemptFault.Error;
     }
 
     /// <summary>Ends the attempt; a source cancelled by the attempt's timeout is replaced, and the deadline re-armed.</summary>

@@ -1,0 +1,233 @@
+namespace Reprise.Hosts;
+
+/// <summary>
+/// Waiting for a host (the handler's path): the slow path past a refusing gate, the line for a concurrency slot and a
+/// rate token, the slot hand-over to the next waiter, and the requests parked for the host elsewhere.
+/// </summary>
+internal sealed partial class HostState
+{
+    /// <summary>Waits until an attempt may be sent; refuses only where the options say fail fast.</summary>
+    /// <param name="isRetry">Whether the attempt is a retry (only retries are throttled).</param>
+    /// <param name="cancellationToken">The caller's cancellation, which carries its deadline.</param>
+    public ValueTask<HostPermit> AcquireAsync(bool isRetry, CancellationToken cancellationToken)
+        => AcquireAsync(isRetry, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// Waits until an attempt may be sent, but starts no known wait (a pause, an open circuit) that would last longer
+    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
+    /// </summary>
+    public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var check = default(RetryCheck);
+        var now = _context.Now;
+        HostPermit? permit;
+        Gate gate;
+        TimeSpan wait;
+        Task? changed;
+        lock (_lock)
+        {
+            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+            changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
+        }
+
+        return permit is not null
+            ? ValueTask.FromResult(permit)
+            : AcquireSlowAsync(isRetry, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
+    }
+
+    /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
+    internal void ReleaseSlot()
+    {
+        _concurrency.Exit();
+        _slotWaiters.WakeNext();
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="waiter"/> once, when a concurrency slot frees. False when the host has room already (the
+    /// slot freed before the waiter came): the caller asks again instead of waiting.
+    /// </summary>
+    internal bool TryWaitForSlot(IHostSlotWaiter waiter)
+    {
+        _slotWaiters.Add(waiter);
+
+        // A full fence between registering and looking for room (HostSlotWaiters' remarks).
+        Interlocked.MemoryBarrier();
+        return _concurrency.InFlight >= _concurrency.Limit || !_slotWaiters.TryRemove(waiter);
+    }
+
+    /// <summary>Takes back a wait of <see cref="TryWaitForSlot"/>; false when the waiter was already woken.</summary>
+    internal bool CancelSlotWait(IHostSlotWaiter waiter) => _slotWaiters.TryRemove(waiter);
+
+    /// <summary>Counts a request parked for this host elsewhere (a bulk run's delay queue), so that it is busy.</summary>
+    internal void EnterParked() => Interlocked.Increment(ref _parked);
+
+    /// <summary>Ends what <see cref="EnterParked"/> began.</summary>
+    internal void ExitParked() => Interlocked.Decrement(ref _parked);
+
+    private async ValueTask<HostPermit> AcquireSlowAsync(
+        bool isRetry, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
+    {
+        var time = _context.TimeProvider;
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            while (true)
+            {
+                switch (gate)
+                {
+                    case Gate.Paused when _context.Now + wait > giveUpAt:
+                    case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
+                        // No wait is started that would end past the caller's deadline.
+                        return HostPermit.Refuse(HostDenialReason.Deadline, wait);
+
+                    case Gate.Paused:
+                        await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.CircuitOpen:
+                        if (_options.FailFastWhenCircuitOpen)
+                        {
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
+                        }
+
+                        await Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.Probing:
+                        if (_options.FailFastWhenCircuitOpen)
+                        {
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
+                        }
+
+                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
+
+                        // When the probe closes the circuit everyone who waited for it is released spread out too,
+                        // before the re-check below could grant them all at once.
+                        await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.SharedRate:
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.RetryThrottled:
+                        if (_options.FailFastWhenRetryThrottled)
+                        {
+                            return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
+                        }
+
+                        // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
+                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    default:
+                        var permit = await WaitForLimitsAsync(check, cancellationToken).ConfigureAwait(false);
+                        if (permit is not null)
+                        {
+                            return permit;
+                        }
+
+                        break;
+                }
+
+                var now = _context.Now;
+                lock (_lock)
+                {
+                    var granted = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+                    if (granted is not null)
+                    {
+                        return granted;
+                    }
+
+                    changed = gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
+    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, CancellationToken cancellationToken)
+    {
+        var time = _context.TimeProvider;
+        await _concurrency.EnterAsync(1, cancellationToken).ConfigureAwait(false);
+        bool holdsSlot = true;
+        try
+        {
+            if (_rate is not null)
+            {
+                await _rate.WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_fixedRate is not null)
+            {
+                while (!TryTakeFixedRate())
+                {
+                    await Task.Delay(_fixedRateInterval, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var now = _context.Now;
+            lock (_lock)
+            {
+                // A pause or an open circuit may have begun while we waited in line.
+                if (StoppedWhileInLineLocked(now) || !TakeSharedTokenLocked(out _))
+                {
+                    return null;
+                }
+
+                holdsSlot = false;
+                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+            }
+        }
+        finally
+        {
+            if (holdsSlot)
+            {
+                ReleaseSlot();
+            }
+        }
+    }
+
+    private async Task WaitForChangeAsync(Task changed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!changed.IsCompleted)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(timeout, _context.TimeProvider, cts.Token);
+            await Task.WhenAny(changed, delay).ConfigureAwait(false);
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile. If so the
+    /// rate token goes back (the caller frees the slot), so that the request finds it when it asks again.
+    /// </summary>
+    private bool StoppedWhileInLineLocked(TimeSpan now)
+    {
+        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed)
+        {
+            return false;
+        }
+
+        _rate?.Unreserve();
+        return true;
+    }
+
+    private Task ChangedLocked() =>
+        (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private TaskCompletionSource? TakeChangedLocked()
+    {
+        var changed = _changed;
+        _changed = null;
+        return changed;
+    }
+}
