@@ -31,6 +31,7 @@ internal static class FetchCommand
             "--concurrency", "Most requests in flight at once, across every host.", FetchDefaults.Concurrency, 1, FetchDefaults.MaxConcurrency);
         var perHost = RetryCliOptions.IntOption(
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
+        var shard = ShardCliOption.Create();
         var retry = new RetryCliOptions();
 
         var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
@@ -41,6 +42,7 @@ internal static class FetchCommand
             resume,
             concurrency,
             perHost,
+            shard,
         };
         retry.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -55,6 +57,7 @@ internal static class FetchCommand
                 PerHost = parseResult.GetValue(perHost),
                 Headers = parseResult.GetValue(retry.Headers) ?? [],
                 Retry = retry.CreateOptions(parseResult),
+                Shard = parseResult.GetValue(shard),
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

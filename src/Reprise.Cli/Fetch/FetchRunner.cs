@@ -52,14 +52,14 @@ internal sealed class FetchRunner
         }
 
         using var reader = new StreamReader(input);
-        var report = await RunAsync(settings, FetchInputReader.ReadAsync(reader), cancellationToken).ConfigureAwait(false);
+        var report = await RunAsync(settings, FetchShardFilter.Select(FetchInputReader.ReadAsync(reader), settings.Shard), cancellationToken).ConfigureAwait(false);
         return report.ExitCode;
     }
 
     /// <summary>Runs the lines of any source; <c>reprise demo</c> passes generated ones.</summary>
     public async Task<FetchReport> RunAsync(FetchSettings settings, IAsyncEnumerable<FetchInputLine> lines, CancellationToken cancellationToken)
     {
-        var summary = new FetchSummary(settings.HostNames);
+        var summary = new FetchSummary(settings.HostNames) { Shard = settings.Shard };
         if (CreateEngine(settings) is not { } engine)
         {
             return new FetchReport(ExitCode.UsageError, summary);

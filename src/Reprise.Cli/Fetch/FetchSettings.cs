@@ -22,6 +22,9 @@ internal sealed class FetchSettings
 
     public required RepriseOptions Retry { get; init; }
 
+    /// <summary>Gets the shard of the input this process takes (<c>--shard K/N</c>), or null for every line.</summary>
+    public FetchShard? Shard { get; init; }
+
     /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
     public IReadOnlyDictionary<string, string>? HostNames { get; init; }
 }

@@ -12,6 +12,9 @@ internal sealed class FetchSummary
         _hostNames = hostNames;
     }
 
+    /// <summary>Gets the shard this process took (<c>--shard K/N</c>), named in the summary; null for the whole input.</summary>
+    public FetchShard? Shard { get; init; }
+
     public long Total { get; private set; }
 
     public long Succeeded { get; private set; }
