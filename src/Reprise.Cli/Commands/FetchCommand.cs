@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reprise.Cli.Console;
 using Reprise.Cli.Fetch;
+using Reprise.Cli.Sharing;
 
 namespace Reprise.Cli.Commands;
 
@@ -32,6 +33,7 @@ internal static class FetchCommand
         var perHost = RetryCliOptions.IntOption(
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
         var shard = ShardCliOption.Create();
+        var redis = RedisCliOption.Create();
         var retry = new RetryCliOptions();
 
         var command = new Command("fetch", "Fetch every URL of a file with retries; one JSON line per URL, in completion order.")
@@ -43,10 +45,13 @@ internal static class FetchCommand
             concurrency,
             perHost,
             shard,
+            redis,
         };
         retry.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console);
+            await using var disposeSharing = sharing.ConfigureAwait(false);
             var settings = new FetchSettings
             {
                 Input = parseResult.GetValue(input)!,
@@ -58,6 +63,7 @@ internal static class FetchCommand
                 Headers = parseResult.GetValue(retry.Headers) ?? [],
                 Retry = retry.CreateOptions(parseResult),
                 Shard = parseResult.GetValue(shard),
+                SharedState = sharing.State,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

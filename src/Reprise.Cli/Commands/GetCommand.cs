@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Reprise.Cli.Console;
 using Reprise.Cli.Get;
+using Reprise.Cli.Sharing;
 
 namespace Reprise.Cli.Commands;
 
@@ -42,6 +43,7 @@ internal static class GetCommand
         {
             Description = "Show each attempt, its status or error, and the wait after it, on stderr (header values are never shown).",
         };
+        var redis = RedisCliOption.Create();
         var retry = new RetryCliOptions();
 
         var command = new Command("get", "Send one request with retries; the body goes to stdout or -o.")
@@ -51,11 +53,13 @@ internal static class GetCommand
             data,
             output,
             verbose,
+            redis,
         };
         retry.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var bodyGiven = parseResult.GetValue(data) is not null;
+            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console);
             var settings = new GetSettings
             {
                 Url = parseResult.GetValue(url)!,
@@ -65,14 +69,20 @@ internal static class GetCommand
                 OutputPath = parseResult.GetValue(output),
                 Verbose = parseResult.GetValue(verbose),
                 Retry = retry.CreateOptions(parseResult),
+                SharedState = sharing.State,
             };
-            return RunAsync(console, settings, cancellationToken);
+            return RunAsync(console, settings, sharing, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, CancellationToken cancellationToken)
-        => (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, RedisSharing sharing, CancellationToken cancellationToken)
+    {
+        await using (sharing.ConfigureAwait(false))
+        {
+            return (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static Uri ParseUrl(ArgumentResult result)
     {

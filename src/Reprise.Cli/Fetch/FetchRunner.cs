@@ -211,7 +211,7 @@ internal sealed class FetchRunner
         };
         try
         {
-            var hosts = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
+            var hosts = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = settings.PerHost, SharedState = settings.SharedState }, _timeProvider);
             return _transport is null ? new BulkEngine(options, hosts) : new BulkEngine(_transport, options, hosts);
         }
         catch (OptionsValidationException ex)

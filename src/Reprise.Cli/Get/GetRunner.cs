@@ -37,7 +37,7 @@ internal sealed class GetRunner
         }
 
         // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
-        using var handler = new RepriseHandler(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Retry);
+        using var handler = new RepriseHandler(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false }, settings.Retry, SharedHosts(settings));
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -74,6 +74,11 @@ internal sealed class GetRunner
             return ExitCode.SomeFailed;
         }
     }
+
+    // With --redis, a registry of its own that shares the host's pause, probe and rate; otherwise the handler's own.
+    private static Reprise.Hosts.HostRegistry? SharedHosts(GetSettings settings) => settings.SharedState is null
+        ? null
+        : new Reprise.Hosts.HostRegistry(new Reprise.Hosts.HostCoordinationOptions { SharedState = settings.SharedState });
 
     private static string OneLine(Exception ex)
     {

@@ -18,4 +18,7 @@ internal sealed class GetSettings
     public bool Verbose { get; init; }
 
     public required RepriseOptions Retry { get; init; }
+
+    /// <summary>Gets the host state shared with other processes (<c>--redis</c>), or null to keep it in this process.</summary>
+    public Reprise.Hosts.ISharedHostState? SharedState { get; init; }
 }
