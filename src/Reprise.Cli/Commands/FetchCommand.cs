@@ -50,7 +50,7 @@ internal static class FetchCommand
         retry.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console);
+            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console, writeStats: true);
             await using var disposeSharing = sharing.ConfigureAwait(false);
             var settings = new FetchSettings
             {

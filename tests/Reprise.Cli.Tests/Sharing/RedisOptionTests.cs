@@ -20,6 +20,7 @@ public class RedisOptionTests(GarnetFixture garnet) : IClassFixture<GarnetFixtur
 
         Assert.Equal(ExitCode.Success, result.ExitCode);
         Assert.Equal(urls.Count, ResultsFile.CountLines(temp.File("results.jsonl")));
+        Assert.Contains(result.StderrLines, static l => l.StartsWith("redis: ", StringComparison.Ordinal) && l.Contains(" round trip(s), ", StringComparison.Ordinal));
         await AssertPauseSharedAsync(server, result.Stderr);
     }
 
@@ -56,7 +57,7 @@ public class RedisOptionTests(GarnetFixture garnet) : IClassFixture<GarnetFixtur
             Assert.Equal(urls.Count, ResultsFile.CountLines(temp.File("results.jsonl")));
         }
 
-        var line = Assert.Single(result.StderrLines, static l => l.Contains("redis", StringComparison.OrdinalIgnoreCase));
+        var line = Assert.Single(result.StderrLines, static l => l.StartsWith("reprise: redis:", StringComparison.Ordinal));
         Assert.StartsWith("reprise: redis: cannot reach 127.0.0.1:1;", line, StringComparison.Ordinal);
     }
 
