@@ -8,6 +8,9 @@ namespace Reprise.ScaleOut;
 /// <summary>One <c>reprise fetch</c> process (the Release build of src/Reprise.Cli) over a file of URLs; its results read back.</summary>
 internal static partial class FetchProcess
 {
+    /// <summary>The longest one process may run; a capped run counts what it wrote.</summary>
+    public static readonly TimeSpan Cap = TimeSpan.FromSeconds(150);
+
     public static async Task<FetchOutcome> RunAsync(string cli, IReadOnlyList<string> urls, string? redis, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("reprise-scaleout-");
@@ -42,9 +45,10 @@ internal static partial class FetchProcess
             using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start reprise.");
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var capped = false;
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                limit.CancelAfter(TimeSpan.FromMinutes(3));
+                limit.CancelAfter(Cap);
                 try
                 {
                     await process.WaitForExitAsync(limit.Token);
@@ -53,7 +57,8 @@ internal static partial class FetchProcess
                 {
                     process.Kill(entireProcessTree: true); // Our own child, by its handle.
                     await process.WaitForExitAsync(CancellationToken.None);
-                    throw;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    capped = true; // Counted with the results it had written.
                 }
             }
 
@@ -74,7 +79,8 @@ internal static partial class FetchProcess
                 results, ok, attempts, watch.Elapsed,
                 trips.Success ? long.Parse(trips.Groups[1].Value, CultureInfo.InvariantCulture) : null,
                 rate.Success ? double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
-                errors);
+                errors,
+                capped);
         }
         finally
         {
@@ -91,4 +97,4 @@ internal static partial class FetchProcess
 }
 
 /// <summary>What one fetch process did: its results, attempts, wall time (start-up included), Redis round trips, and its own rate.</summary>
-internal sealed record FetchOutcome(long Results, long Ok, long Attempts, TimeSpan Wall, long? RoundTrips, double OwnRate, string Stderr);
+internal sealed record FetchOutcome(long Results, long Ok, long Attempts, TimeSpan Wall, long? RoundTrips, double OwnRate, string Stderr, bool Capped);

@@ -81,7 +81,7 @@ internal sealed class ScaleOutBench(int runs, TextWriter output)
 
     private static string Describe(GroupRun group) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{group.Ok}/{Processes * UrlsPerProcess} ok in {group.Wall.TotalSeconds:0.0}s = {group.Throughput:0}/s ({group.Throughput / HostRate:0.00} x 200/s); host saw {group.Requests} requests, {group.TooMany} x 429 = {group.TooManyShare:P1}; round trips {group.RoundTrips}");
+        $"{group.Ok}/{Processes * UrlsPerProcess} ok in {group.Wall.TotalSeconds:0.0}s = {group.Throughput:0}/s ({group.Throughput / HostRate:0.00} x 200/s); host saw {group.Requests} requests, {group.TooMany} x 429 = {group.TooManyShare:P1}; round trips {group.RoundTrips}{(group.Outcomes.Any(static o => o.Capped) ? $", CAPPED at {FetchProcess.Cap.TotalSeconds:0}s" : string.Empty)}");
 
     private void WriteTable(List<GroupRun> shared, List<GroupRun> local, List<FetchOutcome> soloOn, List<FetchOutcome> soloOff)
     {
