@@ -55,6 +55,7 @@ public sealed partial class RedisHostState
             SharedHostMessage.ApplyCircuit(view, (string?)reply[1]);
             view.SharedRequests = (long)reply[2];
             view.SharedAccepts = (long)reply[3];
+            view.CountsReadAt = NowMs();
         }
     }
 

@@ -135,6 +135,33 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Fresh means read from Redis within two <see cref="RedisHostStateOptions.CacheValidity"/> while Redis answers; the
+    /// counts this process added since are included.
+    /// </remarks>
+    public bool TryGetRetryCounts(string host, out long requests, out long accepts)
+    {
+        requests = accepts = 0;
+        if (!_link.IsUp || !_views.TryGetValue(host, out var view))
+        {
+            return false;
+        }
+
+        long now = NowMs();
+        lock (view.Lock)
+        {
+            if (!SharedCounts.AreFresh(view.CountsReadAt, now, _options.CacheValidity))
+            {
+                return false;
+            }
+
+            requests = view.SharedRequests + view.PendingRequests;
+            accepts = view.SharedAccepts + view.PendingAccepts;
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
     public void Report(string host, SharedHostReport report)
     {
         var view = GetView(host);

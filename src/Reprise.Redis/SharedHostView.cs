@@ -51,6 +51,9 @@ internal sealed class SharedHostView
 
     public long SharedAccepts { get; set; }
 
+    /// <summary>Gets or sets when <see cref="SharedRequests"/> and <see cref="SharedAccepts"/> were read (0: never).</summary>
+    public long CountsReadAt { get; set; }
+
     /// <summary>Gets the leased rate tokens: runs of tokens one interval apart, oldest first (Unix ms, fractional).</summary>
     public List<TokenRun> Tokens { get; } = [];
 

@@ -143,6 +143,44 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task TryAcquire_FailuresSeenByAnotherRegistry_HoldBackRetriesHere(string kind)
+    {
+        using var shared = new SharedRegistries(_servers.Get(kind), 2, static o =>
+            (o.CircuitBreakerEnabled, o.AdaptiveConcurrencyEnabled, o.AdaptiveRateEnabled, o.FailFastWhenRetryThrottled) = (false, false, false, true));
+        var (a, b) = (shared.Registries[0], shared.Registries[1]);
+        using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+        {
+            first.Complete(HostSignal.Accepted, null);
+        }
+
+        // Registry a alone sees the host fail; registry b's own counts are one accepted request.
+        for (int i = 0; i < 100; i++)
+        {
+            using var permit = a.GetState(Host).TryAcquire(isRetry: false);
+            permit.Complete(HostSignal.Failed, null);
+        }
+
+        // After a cache validity each syncs: a adds its counts, then b reads every process's.
+        await shared.SettleAsync();
+        shared.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(Refused(a));
+        await shared.SettleAsync();
+        Assert.True(await shared.EventuallyAsync(() =>
+        {
+            Refused(b);
+            return shared.States[1].TryGetRetryCounts(Key, out long requests, out _) && requests >= 100;
+        }));
+
+        // (101 - 2 x 1) / 102 of retries are held back; the registry draws 0.5.
+        using var retry = b.GetState(Host).TryAcquire(isRetry: true);
+        Assert.False(retry.IsAcquired);
+        Assert.Equal(HostDenialReason.RetryBudgetExhausted, retry.DenialReason);
+    }
+
+    private const string Key = "http://api.example:8080";
+
     private static HostDenialReason? Refused(HostRegistry registry)
     {
         using var permit = registry.GetState(Host).TryAcquire(isRetry: false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reprise.Cli.Console;
 using Reprise.Cli.Fetch;
+using Reprise.Cli.Sharing;
 
 namespace Reprise.Cli.Commands;
 
@@ -31,6 +32,8 @@ internal static class FetchCommand
             "--concurrency", "Most requests in flight at once, across every host.", FetchDefaults.Concurrency, 1, FetchDefaults.MaxConcurrency);
         var perHost = RetryCliOptions.IntOption(
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
+        var shard = ShardCliOption.Create();
+        var redis = RedisCliOption.Create();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.FetchDefault);
@@ -52,6 +55,8 @@ internal static class FetchCommand
             resume,
             concurrency,
             perHost,
+            shard,
+            redis,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -62,6 +67,8 @@ internal static class FetchCommand
         command.Options.Add(progressInterval);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console, writeStats: true);
+            await using var disposeSharing = sharing.ConfigureAwait(false);
             var settings = new FetchSettings
             {
                 Input = parseResult.GetValue(input)!,
@@ -78,6 +85,8 @@ internal static class FetchCommand
                 Hosts = hosts.Create(parseResult, parseResult.GetValue(perHost)),
                 HostTablePath = parseResult.GetValue(hostTable),
                 ProgressInterval = parseResult.GetValue(progressInterval) ?? FetchDefaults.ProgressInterval,
+                Shard = parseResult.GetValue(shard),
+                SharedState = sharing.State,
             };
             return (int)await new FetchRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });

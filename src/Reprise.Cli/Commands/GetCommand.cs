@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Reprise.Cli.Console;
 using Reprise.Cli.Get;
+using Reprise.Cli.Sharing;
 
 namespace Reprise.Cli.Commands;
 
@@ -42,6 +43,7 @@ internal static class GetCommand
         {
             Description = "Show each attempt and each wait as it happens, and the response headers, on stderr (request header values are never shown).",
         };
+        var redis = RedisCliOption.Create();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var showQuery = ShowQueryOption();
@@ -56,6 +58,7 @@ internal static class GetCommand
             data,
             output,
             verbose,
+            redis,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -75,6 +78,7 @@ internal static class GetCommand
             var head = parseResult.GetValue(curl.Head);
             var defaultMethod = head ? "HEAD" : body is not null ? "POST" : "GET";
             var headers = parseResult.GetValue(retry.Headers) ?? [];
+            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console);
             var settings = new GetSettings
             {
                 Url = parseResult.GetValue(url)!,
@@ -93,8 +97,9 @@ internal static class GetCommand
                 ConnectTimeout = parseResult.GetValue(curl.ConnectTimeout),
                 WriteOut = parseResult.GetValue(curl.WriteOut),
                 Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
+                SharedState = sharing.State,
             };
-            return RunAsync(console, settings, cancellationToken);
+            return RunAsync(console, settings, sharing, cancellationToken);
         });
         return command;
     }
@@ -104,8 +109,13 @@ internal static class GetCommand
         Description = "With -v, show the values of the URL's query (masked by default: tokens live there).",
     };
 
-    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, CancellationToken cancellationToken)
-        => (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, RedisSharing sharing, CancellationToken cancellationToken)
+    {
+        await using (sharing.ConfigureAwait(false))
+        {
+            return (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static Uri ParseUrl(ArgumentResult result)
     {

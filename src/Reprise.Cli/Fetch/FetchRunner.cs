@@ -54,7 +54,7 @@ internal sealed class FetchRunner
 
         await using (input.ConfigureAwait(false))
         {
-            var report = await RunAsync(settings, FetchInputReader.ReadAsync(input), cancellationToken).ConfigureAwait(false);
+            var report = await RunAsync(settings, FetchShardFilter.Select(FetchInputReader.ReadAsync(input), settings.Shard), cancellationToken).ConfigureAwait(false);
             return report.ExitCode;
         }
     }
@@ -63,7 +63,7 @@ internal sealed class FetchRunner
     public async Task<FetchReport> RunAsync(FetchSettings settings, IAsyncEnumerable<FetchInputLine> lines, CancellationToken cancellationToken)
     {
         var perHost = settings.Hosts?.MaxConcurrency ?? settings.PerHost;
-        var summary = new FetchSummary(settings.HostNames) { Activity = new HostActivity(TimeProvider.System, perHost), PerHost = perHost };
+        var summary = new FetchSummary(settings.HostNames) { Activity = new HostActivity(TimeProvider.System, perHost), PerHost = perHost, Shard = settings.Shard };
         if (CreateEngine(settings, summary.Activity) is not { } engine)
         {
             return new FetchReport(ExitCode.UsageError, summary);
@@ -233,7 +233,9 @@ internal sealed class FetchRunner
         };
         try
         {
-            var hosts = new HostRegistry(settings.Hosts ?? new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
+            var coordination = settings.Hosts ?? new HostCoordinationOptions { MaxConcurrency = settings.PerHost };
+            coordination.SharedState ??= settings.SharedState;
+            var hosts = new HostRegistry(coordination, _timeProvider);
             return _transport is null ? new BulkEngine(options, hosts) : new BulkEngine(_transport, options, hosts);
         }
         catch (OptionsValidationException ex)

@@ -37,6 +37,11 @@ internal sealed class FetchSettings
 
     /// <summary>Gets the file the full per-host table goes to (<c>--host-table</c>), or null.</summary>
     public string? HostTablePath { get; init; }
+    /// <summary>Gets the shard of the input this process takes (<c>--shard K/N</c>), or null for every line.</summary>
+    public FetchShard? Shard { get; init; }
+
+    /// <summary>Gets the host state shared with other processes (<c>--redis</c>), or null to keep it in this process.</summary>
+    public Reprise.Hosts.ISharedHostState? SharedState { get; init; }
 
     /// <summary>Gets names to show for hosts in the summary, by scheme, host and port; the demo names its hosts.</summary>
     public IReadOnlyDictionary<string, string>? HostNames { get; init; }

@@ -17,6 +17,8 @@ internal sealed class FetchSummary
 
     /// <summary>Gets the cap of requests in flight per host (<c>--per-host</c>).</summary>
     public int PerHost { get; init; } = FetchDefaults.PerHost;
+    /// <summary>Gets the shard this process took (<c>--shard K/N</c>), named in the summary; null for the whole input.</summary>
+    public FetchShard? Shard { get; init; }
 
     public long Total { get; private set; }
 

@@ -40,6 +40,11 @@ internal static class SummaryRenderer
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"{summary.Total} URL(s) in {DurationParser.Format(summary.Elapsed)} ({summary.Total / seconds:0}/s): {summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Invalid} invalid; {summary.Retried} retried, {summary.Attempts} attempts");
+        if (summary.Shard is { } shard)
+        {
+            text = $"shard {shard}: {text}";
+        }
+
         if (summary.Skipped > 0)
         {
             text += string.Create(CultureInfo.InvariantCulture, $"; {summary.Skipped} skipped (already in the results)");

@@ -44,7 +44,7 @@ internal sealed class GetRunner
         // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
         settings.Retry.MaxResponseBodySize = settings.MaxFileSize;
         var started = Stopwatch.GetTimestamp();
-        using var handler = new RepriseHandler(CreateTransport(settings), settings.Retry);
+        using var handler = new RepriseHandler(CreateTransport(settings), settings.Retry, SharedHosts(settings));
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -123,6 +123,11 @@ internal sealed class GetRunner
         await _console.Output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(WriteOut.Format(template, values)), cancellationToken).ConfigureAwait(false);
         await _console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // With --redis, a registry of its own that shares the host's pause, probe and rate; otherwise the handler's own.
+    private static Reprise.Hosts.HostRegistry? SharedHosts(GetSettings settings) => settings.SharedState is null
+        ? null
+        : new Reprise.Hosts.HostRegistry(new Reprise.Hosts.HostCoordinationOptions { SharedState = settings.SharedState });
 
     private static string OneLine(Exception ex)
     {

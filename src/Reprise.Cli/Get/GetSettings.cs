@@ -46,4 +46,6 @@ internal sealed class GetSettings
 
     /// <summary>Gets whether <c>-v</c> shows query values (<c>--show-query</c>); masked otherwise, as tokens live there.</summary>
     public bool ShowQuery { get; init; }
+    /// <summary>Gets the host state shared with other processes (<c>--redis</c>), or null to keep it in this process.</summary>
+    public Reprise.Hosts.ISharedHostState? SharedState { get; init; }
 }

@@ -264,7 +264,7 @@ internal sealed partial class HostState
     private bool HoldsRetryBackLocked(TimeSpan now, ref RetryCheck check)
     {
         Debug.Assert(_throttle is not null, "Only called with a retry throttle.");
-        if (!_throttle.HoldsBack(now, _context.Random))
+        if (!_throttle.HoldsBack(now, _context.Random, SharedRetryCountsLocked()))
         {
             check.Passed = true;
             return false;
@@ -318,6 +318,10 @@ internal sealed partial class HostState
         using var lease = _fixedRate.AttemptAcquire();
         return lease.IsAcquired;
     }
+
+    /// <summary>The retry-throttle counts of every process when the shared view has fresh ones; null to decide on the local counts.</summary>
+    private (long Requests, long Accepts)? SharedRetryCountsLocked()
+        => _options.SharedState is { } shared && shared.TryGetRetryCounts(Key, out long requests, out long accepts) ? (requests, accepts) : null;
 
     /// <summary>Asks the shared view of the host (<see cref="HostCoordinationOptions.SharedState"/>) before the local gates.</summary>
     private bool SharedRefusesLocked(out Gate gate, out TimeSpan wait)

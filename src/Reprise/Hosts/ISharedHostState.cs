@@ -25,6 +25,20 @@ public interface ISharedHostState
     /// <returns>Whether the request may be sent.</returns>
     bool TryTakeToken(string host, double? rate, out TimeSpan retryAfter);
 
+    /// <summary>
+    /// Gets the host's retry-throttle counts summed over every process (requests and accepts over the window), when
+    /// they are fresh; the retry throttle then decides on them instead of this process's own counts.
+    /// </summary>
+    /// <param name="host">The host as <c>scheme://host:port</c>.</param>
+    /// <param name="requests">The requests of every process over the window, this process's latest included.</param>
+    /// <param name="accepts">The accepted requests of every process over the window.</param>
+    /// <returns>Whether the counts are fresh; when false (never read, stale, or the shared store is down) the local counts decide.</returns>
+    bool TryGetRetryCounts(string host, out long requests, out long accepts)
+    {
+        requests = accepts = 0;
+        return false;
+    }
+
     /// <summary>Tells what one attempt showed about the host, after the registry took it in.</summary>
     /// <param name="host">The host as <c>scheme://host:port</c>.</param>
     /// <param name="report">The outcome and what it changed locally.</param>

@@ -71,9 +71,12 @@ internal sealed class RetryThrottle
     /// <summary>Draws whether to hold a retry back now; draws only when the probability is above zero.</summary>
     /// <param name="now">The registry's time.</param>
     /// <param name="random">A source of uniform doubles in [0, 1).</param>
-    public bool HoldsBack(TimeSpan now, Func<double> random)
+    /// <param name="shared">The counts of every process (<see cref="ISharedHostState.TryGetRetryCounts"/>) when fresh; null to decide on this process's own.</param>
+    public bool HoldsBack(TimeSpan now, Func<double> random, (long Requests, long Accepts)? shared = null)
     {
-        double reject = RejectProbability(now);
+        double reject = shared is { } counts
+            ? RejectProbability(counts.Requests, counts.Accepts, _k, _free)
+            : RejectProbability(now);
         return reject > 0 && random() < reject;
     }
 

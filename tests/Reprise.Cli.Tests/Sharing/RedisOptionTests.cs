@@ -1,0 +1,93 @@
+using System.Globalization;
+using Reprise.Chaos;
+using Reprise.Chaos.Configuration;
+using Reprise.Cli.Tests.TestSupport;
+using StackExchange.Redis;
+
+namespace Reprise.Cli.Tests.Sharing;
+
+public class RedisOptionTests(GarnetFixture garnet) : IClassFixture<GarnetFixture>
+{
+    [Fact]
+    public async Task Fetch_Redis_SharesTheHostsPauseThroughRedis()
+    {
+        await using var server = await StartPausingHostAsync();
+        using var temp = new TempDirectory();
+        var urls = Enumerable.Range(0, 3).Select(i => server.GetUri($"/pause/{i}").AbsoluteUri).ToList();
+        await File.WriteAllLinesAsync(temp.File("urls.txt"), urls);
+
+        var result = await CliRun.RunAsync("fetch", temp.File("urls.txt"), "--out", temp.File("results.jsonl"), "--redis", garnet.Configuration);
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        Assert.Equal(urls.Count, ResultsFile.CountLines(temp.File("results.jsonl")));
+        Assert.Contains(result.StderrLines, static l => l.StartsWith("redis: ", StringComparison.Ordinal) && l.Contains(" round trip(s), ", StringComparison.Ordinal));
+        await AssertPauseSharedAsync(server, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Get_Redis_SharesTheHostsPauseThroughRedis()
+    {
+        await using var server = await StartPausingHostAsync();
+
+        var result = await CliRun.RunAsync("get", server.GetUri("/pause/get").AbsoluteUri, "--redis", garnet.Configuration);
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        await AssertPauseSharedAsync(server, result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("fetch")]
+    [InlineData("get")]
+    public async Task Run_RedisUnreachable_GoesOnLocallyAndSaysSoOnce(string command)
+    {
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions { Routes = { new ChaosRouteOptions { Path = "/", Sequence = "503,200" } } });
+        using var temp = new TempDirectory();
+        var urls = Enumerable.Range(0, 20).Select(i => server.GetUri($"/down/{i}").AbsoluteUri).ToList();
+        await File.WriteAllLinesAsync(temp.File("urls.txt"), urls);
+        string[] args = command == "fetch"
+            ? ["fetch", temp.File("urls.txt"), "--out", temp.File("results.jsonl")]
+            : ["get", urls[0], "-o", temp.File("body")];
+
+        // Port 1 on the loopback: nothing listens, the connection is refused.
+        var result = await CliRun.RunAsync([.. args, "--redis", "127.0.0.1:1"]);
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        if (command == "fetch")
+        {
+            Assert.Equal(urls.Count, ResultsFile.CountLines(temp.File("results.jsonl")));
+        }
+
+        var line = Assert.Single(result.StderrLines, static l => l.StartsWith("reprise: redis:", StringComparison.Ordinal));
+        Assert.StartsWith("reprise: redis: cannot reach 127.0.0.1:1;", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fetch urls.txt --redis ,", "--redis: ',' names no server")]
+    [InlineData("get http://127.0.0.1:1/ --redis nosuchoption=1", "--redis: ")]
+    public async Task Run_BadRedisValue_FailsAtStartNamingTheOption(string commandLine, string expected)
+    {
+        var result = await CliRun.RunAsync(commandLine.Split(' '));
+
+        Assert.Equal(ExitCode.UsageError, result.ExitCode);
+        Assert.Contains(expected, Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    private static Task<ChaosServer> StartPausingHostAsync() => ChaosServer.StartAsync(new ChaosHostOptions
+    {
+        Routes =
+        {
+            // The first request is told to wait 1 s: the host's pause, which the run shares.
+            new ChaosRouteOptions { Path = "/pause", Sequence = "503,200", RetryAfter = new ChaosRetryAfterOptions { Seconds = 1, Statuses = { 503 } } },
+        },
+    });
+
+    private async Task AssertPauseSharedAsync(ChaosServer server, string stderr)
+    {
+        // The run has closed its connection after its last writes: the pause is in Redis under the host's key.
+        using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Configuration);
+        var key = string.Create(CultureInfo.InvariantCulture, $"reprise:{{http://127.0.0.1:{server.Port}}}:pause");
+        var value = await redis.GetDatabase().StringGetAsync(key);
+        Assert.True(value.HasValue, $"no {key} in Redis; stderr: {stderr}");
+        Assert.True(long.Parse(value.ToString(), CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddSeconds(-10).ToUnixTimeMilliseconds());
+    }
+}
