@@ -126,8 +126,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
                 HostPermit permit;
                 try
                 {
-                    var maxWait = _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - timeouts.ElapsedAt(waitStarted);
-                    permit = await host.AcquireAsync(isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
+                    permit = await host.AcquireAsync(isRetry: attempt > 1, timeouts.RemainingAt(waitStarted), timeouts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {

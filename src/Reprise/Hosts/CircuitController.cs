@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reprise.Retry;
 
 namespace Reprise.Hosts;
 
@@ -127,10 +128,8 @@ internal sealed class CircuitController
 
     private void Open(TimeSpan now, TimeSpan interval)
     {
-        if (interval > _maxPause)
-        {
-            interval = _maxPause;
-        }
+        // The server's wait (already capped) or the behaviour's own interval: never longer than MaxPause.
+        interval = ServerWait.Of(interval, ServerWait.NoLimit, _maxPause).ForHost ?? interval;
 
         Transition(HostCircuitState.Open);
         OpenInterval = interval;

@@ -1,3 +1,5 @@
+using Reprise.Retry;
+
 namespace Reprise.Hosts;
 
 /// <summary>
@@ -23,8 +25,7 @@ internal sealed class HostPause
     public TimeSpan Length { get; private set; }
 
     /// <summary>Caps a server's requested wait at the longest pause; null when it asked for none.</summary>
-    public TimeSpan? Cap(TimeSpan? serverRetryAfter) =>
-        serverRetryAfter is { } wait && wait > TimeSpan.Zero ? (wait > _max ? _max : wait) : null;
+    public TimeSpan? Cap(TimeSpan? serverRetryAfter) => ServerWait.Of(serverRetryAfter, ServerWait.NoLimit, _max).ForHost;
 
     /// <summary>Whether nobody may be sent at <paramref name="now"/>, and for how long.</summary>
     public bool IsPaused(TimeSpan now, out TimeSpan wait)

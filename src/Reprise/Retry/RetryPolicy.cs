@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reprise.Backoff;
+using Reprise.Timing;
 
 namespace Reprise.Retry;
 
@@ -50,7 +51,7 @@ internal sealed class RetryPolicy
 
     /// <summary>Caps a server-requested wait for the host's shared state.</summary>
     public TimeSpan? CapRetryAfter(TimeSpan? retryAfter)
-        => retryAfter is { } asked && asked > Options.MaxRetryAfter ? Options.MaxRetryAfter : retryAfter;
+        => ServerWait.Of(retryAfter, Options.MaxRetryAfter, ServerWait.NoLimit).ForHost;
 
     /// <summary>Decides whether attempt number <paramref name="attempt"/> is followed by another, and after what wait.</summary>
     /// <param name="method">The request method.</param>
@@ -84,7 +85,7 @@ internal sealed class RetryPolicy
             return RetryDecision.StopWith(RetryStopReason.MethodNotIdempotent);
         }
 
-        if (retryAfter > Options.MaxRetryAfter)
+        if (ServerWait.Of(retryAfter, Options.MaxRetryAfter, ServerWait.NoLimit).EndsRequest)
         {
             return RetryDecision.StopWith(RetryStopReason.RetryAfterTooLong);
         }
@@ -93,7 +94,7 @@ internal sealed class RetryPolicy
             ? (asked, RetryWaitSource.RetryAfter)
             : (BackoffCalculator.Compute(Options.BackoffType, attempt, Options.BaseDelay, Options.MaxDelay, previousDelay, _random), RetryWaitSource.Backoff);
 
-        if (Options.Deadline != Timeout.InfiniteTimeSpan && elapsed + delay >= Options.Deadline)
+        if (RequestDeadline.Reaches(delay, RequestDeadline.Remaining(Options.Deadline, elapsed)))
         {
             return RetryDecision.StopWith(RetryStopReason.DeadlineExceeded);
         }

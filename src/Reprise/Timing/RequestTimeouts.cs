@@ -95,6 +95,9 @@ internal sealed class RequestTimeouts : IAttemptLimits, IDisposable
     /// <summary>Gets the time from the request's start to <paramref name="timestamp"/>, a reading of the provider's clock.</summary>
     public TimeSpan ElapsedAt(long timestamp) => At(timestamp) - _started;
 
+    /// <summary>Gets what is left of the request's deadline at <paramref name="timestamp"/> (infinite without one, never negative).</summary>
+    public TimeSpan RemainingAt(long timestamp) => RequestDeadline.Remaining(_deadline, ElapsedAt(timestamp));
+
     /// <summary>Starts a request at <paramref name="timestamp"/>: arms its deadline and follows the caller's token.</summary>
     public void Start(CancellationToken callerToken, long timestamp)
     {
