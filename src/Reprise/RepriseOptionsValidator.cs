@@ -24,6 +24,9 @@ internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
         var builder = new ValidateOptionsResultBuilder();
         builder.AddResult(Attributes.Validate(name, options));
         var prefix = OptionsValidation.Prefix<RepriseOptions>(name);
+        CheckDelay(builder, prefix, nameof(RepriseOptions.BaseDelay), options.BaseDelay);
+        CheckDelay(builder, prefix, nameof(RepriseOptions.MaxDelay), options.MaxDelay);
+        CheckDelay(builder, prefix, nameof(RepriseOptions.MaxRetryAfter), options.MaxRetryAfter);
 
         if (options.MaxDelay < options.BaseDelay)
         {
@@ -37,6 +40,16 @@ internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
         CheckTimeout(builder, prefix, nameof(RepriseOptions.AttemptTimeout), options.AttemptTimeout);
         CheckTimeout(builder, prefix, nameof(RepriseOptions.Deadline), options.Deadline);
         return builder.Build();
+    }
+
+    // What [Range(typeof(TimeSpan), ...)] said, with its message: that attribute parses its bounds through a
+    // TypeConverter found by reflection, which trimming and NativeAOT cannot vouch for (IL2026).
+    private static void CheckDelay(ValidateOptionsResultBuilder builder, string prefix, string option, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero || value > RepriseDefaults.MaxTimeOption)
+        {
+            OptionsValidation.AddFailure(builder, prefix, option, $"must be between {Format(TimeSpan.Zero)} and {Format(RepriseDefaults.MaxTimeOption)}.");
+        }
     }
 
     // A time limit is either off (infinite) or positive and bounded: a range attribute cannot say "or -1 ms".

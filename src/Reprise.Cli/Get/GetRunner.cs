@@ -44,7 +44,7 @@ internal sealed class GetRunner
         // The handler disposes its inner SocketsHttpHandler with it. HttpClient.Timeout is off: --deadline rules, with its reason.
         settings.Retry.MaxResponseBodySize = settings.MaxFileSize;
         var started = Stopwatch.GetTimestamp();
-        using var handler = new RepriseHandler(CreateTransport(settings), settings.Retry, SharedHosts(settings));
+        using var handler = new RepriseHandler(CreateTransport(settings, verbose), settings.Retry, SharedHosts(settings));
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
@@ -99,8 +99,11 @@ internal sealed class GetRunner
         }
     }
 
-    private static RepriseTransportHandler CreateTransport(GetSettings settings)
-        => new(GetTransport.Create(settings), settings.Redirects);
+    private static HttpMessageHandler CreateTransport(GetSettings settings, VerboseLog? verbose)
+    {
+        var transport = new RepriseTransportHandler(GetTransport.Create(settings), settings.Redirects);
+        return verbose is null ? transport : new RedirectLog(transport, verbose, settings.ShowQuery);
+    }
 
     private async Task WriteOutAsync(
         GetSettings settings, int status, RetryHistory? history, string stop, ExitCode exitCode, long started, CancellationToken cancellationToken)

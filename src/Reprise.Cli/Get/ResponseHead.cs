@@ -51,7 +51,8 @@ internal static class ResponseHead
         }
     }
 
-    private static string Escape(string text)
+    /// <summary>The text with each control character written as <c>\xNN</c>, so a server cannot move the cursor or end a line.</summary>
+    internal static string Escape(string text)
     {
         if (!text.Any(char.IsControl))
         {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Reprise.Cli.Output;
 using Reprise.Cli.Parsing;
+using Reprise.Transport;
 
 namespace Reprise.Cli.Get;
 
@@ -43,6 +45,24 @@ internal sealed class VerboseLog : ILoggerFactory, ILogger
 
     public static string WaitLine(int nextAttempt, TimeSpan delay, string source)
         => $"* waiting {DurationParser.Format(delay)} before attempt {nextAttempt.ToString(CultureInfo.InvariantCulture)} ({(source == "retry_after" ? "Retry-After" : source)})";
+
+    /// <summary>A followed redirect: <c>* redirect 302 -> http://host/next (hop 1)</c>, the URL masked as every URL of <c>-v</c>.</summary>
+    public static string RedirectLine(RedirectHop hop, int number, bool showQuery)
+        => string.Create(
+            CultureInfo.InvariantCulture,
+            $"* redirect {(int)hop.StatusCode} -> {ResponseHead.Escape(Secrets.ForDisplay(hop.To, showQuery))} (hop {number})");
+
+    /// <summary>Writes the hops one attempt followed, in order.</summary>
+    public void WriteRedirects(IReadOnlyList<RedirectHop> hops, bool showQuery)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < hops.Count; i++)
+            {
+                _error.WriteLine(RedirectLine(hops[i], i + 1, showQuery));
+            }
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) => this;
 

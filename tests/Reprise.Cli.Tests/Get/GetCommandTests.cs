@@ -51,6 +51,31 @@ public class GetCommandTests(GetServerFixture fixture) : IClassFixture<GetServer
     }
 
     [Fact]
+    public async Task Get_VerboseRedirect_ShowsEachHopMaskedBeforeItsAttempt()
+    {
+        var result = await CliRun.RunAsync("get", Url("/twice/1"), "-v");
+
+        Assert.Equal(ExitCode.Success, result.ExitCode);
+        var origin = fixture.Server.GetUri("/").AbsoluteUri.TrimEnd('/');
+        var lines = result.StderrLines.Where(static l => l.StartsWith("* redirect", StringComparison.Ordinal) || l.StartsWith("< attempt", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [$"* redirect 301 -> {origin}/moved/1 (hop 1)", $"* redirect 302 -> {origin}/ok/moved?token=*** (hop 2)"],
+            lines.Take(2));
+        Assert.StartsWith("< attempt 1: 200 OK in ", Assert.Single(lines.Skip(2)), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_VerboseRedirectRefused_ShowsTheHopsBeforeTheRefusal()
+    {
+        var result = await CliRun.RunAsync("get", Url("/twice/2"), "-v", "--max-redirects", "1", "--show-query");
+
+        Assert.Equal(ExitCode.LimitHit, result.ExitCode);
+        var origin = fixture.Server.GetUri("/").AbsoluteUri.TrimEnd('/');
+        Assert.Equal($"* redirect 301 -> {origin}/moved/1 (hop 1)", Assert.Single(result.StderrLines, static l => l.StartsWith("* redirect", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Get_Verbose_NeverShowsHeaderValues()
     {
         var result = await CliRun.RunAsync("get", Url("/ok/3"), "-v", "-H", "Authorization: Bearer s3cret-token", "-H", "X-Api-Key: k3y");

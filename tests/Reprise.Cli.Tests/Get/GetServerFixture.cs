@@ -21,6 +21,8 @@ public sealed class GetServerFixture : IAsyncLifetime
                 new ChaosRouteOptions { Path = "/down", Status = 503, RetryAfter = immediate, BodySize = 10 },
                 new ChaosRouteOptions { Path = "/missing", Status = 404, BodySize = 9 },
                 new ChaosRouteOptions { Path = "/hang", Hang = true },
+                new ChaosRouteOptions { Path = "/moved", Status = 302, Location = "/ok/moved?token=s3cret" },
+                new ChaosRouteOptions { Path = "/twice", Status = 301, Location = "/moved/1" },
             },
         });
     }
