@@ -1,0 +1,33 @@
+namespace Reprise.Hosts.Evidence;
+
+/// <summary>What one attempt told the host, with what the evidence parts need to tell the host's trouble from its URL's.</summary>
+/// <param name="Key">The URL's key (a request and its attempts), or 0 for none: then each attempt counts as a URL of its own.</param>
+/// <param name="Signal">The attempt's outcome.</param>
+/// <param name="RetryAfter">The (capped) wait the server asked for, if any.</param>
+/// <param name="GrantedAt">When the attempt's permit was granted, on the registry's clock.</param>
+/// <param name="CompletedAt">When the attempt ended, on the registry's clock.</param>
+/// <param name="IsProbe">Whether the attempt was the probe of an open circuit.</param>
+internal readonly record struct AttemptReport(long Key, HostSignal Signal, TimeSpan? RetryAfter, TimeSpan GrantedAt, TimeSpan CompletedAt, bool IsProbe = false)
+{
+    /// <summary>Gets how long the attempt took.</summary>
+    public TimeSpan Latency => CompletedAt - GrantedAt;
+}
+
+/// <summary>What the host's gates should do after one attempt.</summary>
+internal readonly record struct EvidenceDecision
+{
+    /// <summary>Gets what the attempt's throttle does to the host (nothing but the URL's own wait, a pause, a lower rate).</summary>
+    public ThrottleActions Throttle { get; init; }
+
+    /// <summary>Gets whether a check just showed that the host limits its rate: engage the adaptive rate now.</summary>
+    public bool EngageRate { get; init; }
+
+    /// <summary>Gets whether the run of failing URLs reached the threshold: open the circuit (ignored for a probe).</summary>
+    public bool OpenCircuit { get; init; }
+
+    /// <summary>Gets whether a timeout is evidence of congestion: cut the concurrency limit (once per round trip).</summary>
+    public bool CutConcurrency { get; init; }
+
+    /// <summary>Gets the verdict on a probe, or null when the attempt was not one.</summary>
+    public ProbeVerdict? Probe { get; init; }
+}

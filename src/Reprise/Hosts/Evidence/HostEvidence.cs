@@ -1,0 +1,126 @@
+namespace Reprise.Hosts.Evidence;
+
+/// <summary>
+/// One host's evidence about itself: what it remembers per URL (<see cref="UrlLedger"/>) and the parts that read it
+/// (throttles, failures, timeouts). The host's gates ask it before granting and tell it every outcome; it answers
+/// with decisions and holds no clock, no lock and no timer of its own.
+/// </summary>
+/// <remarks>Not thread-safe: the host calls it under its lock.</remarks>
+internal sealed class HostEvidence
+{
+    private readonly UrlLedger _ledger;
+    private readonly ThrottleEvidence _throttles;
+    private readonly FailureEvidence _failures;
+    private readonly TimeoutEvidence _timeouts = new();
+
+    public HostEvidence(int failureThreshold, bool rateManaged, int ledgerCapacity = EvidenceDefaults.LedgerCapacity)
+    {
+        _ledger = new UrlLedger(ledgerCapacity);
+        _throttles = new ThrottleEvidence(rateManaged);
+        _failures = new FailureEvidence(failureThreshold);
+    }
+
+    /// <summary>Gets what the host's throttles have shown so far.</summary>
+    public ThrottleVerdict ThrottleVerdict => _throttles.Verdict;
+
+    /// <summary>Gets the host's usual successful latency, or null before any success.</summary>
+    public TimeSpan? UsualLatency => _timeouts.UsualLatency;
+
+    /// <summary>Gets how many distinct failing URLs the breaker's current run holds.</summary>
+    public int FailingUrls => _failures.FailingUrls;
+
+    /// <summary>Gets the ledger, for tests and snapshots.</summary>
+    internal UrlLedger Ledger => _ledger;
+
+    /// <summary>Whether a request may be granted now (a throttle check may hold the host briefly).</summary>
+    public bool MayGrant(TimeSpan now, out TimeSpan askAgainAt) => _throttles.MayGrant(now, out askAgainAt);
+
+    /// <summary>Counts a granted request.</summary>
+    public void OnGranted(TimeSpan now) => _throttles.OnGranted(now);
+
+    /// <summary>Whether the request may be the probe of an open circuit now.</summary>
+    public bool MayProbe(TimeSpan now, TimeSpan probeAt, TimeSpan interval, long key, bool alreadySent)
+    {
+        _ledger.TryGet(key, out var record);
+        return FailureEvidence.MayProbe(now, probeAt, interval, alreadySent, record);
+    }
+
+    /// <summary>Gets the attempt timeout of a probe.</summary>
+    public TimeSpan ProbeTimeout(TimeSpan attemptTimeout) => FailureEvidence.ProbeTimeout(_timeouts.UsualLatency, attemptTimeout);
+
+    /// <summary>Whether the adaptive rate should disengage: it has not bound, nor the host throttled, for a while.</summary>
+    /// <param name="now">The registry's time.</param>
+    /// <param name="lastBound">When the rate last made a request wait.</param>
+    /// <param name="lastThrottle">When the host last throttled.</param>
+    public static bool RateShouldDisengage(TimeSpan now, TimeSpan lastBound, TimeSpan lastThrottle)
+        => now - lastThrottle >= EvidenceDefaults.RateQuietPeriod && now - lastBound >= EvidenceDefaults.RateQuietPeriod;
+
+    /// <summary>Forgets the throttle verdict (the adaptive rate disengaged).</summary>
+    public void ForgetThrottles() => _throttles.Forget();
+
+    /// <summary>Takes in one attempt's outcome and says what the gates should do.</summary>
+    public EvidenceDecision OnCompleted(in AttemptReport report)
+    {
+        if (report.Signal == HostSignal.Cancelled)
+        {
+            return default;
+        }
+
+        var now = report.CompletedAt;
+        bool known = _ledger.TryGet(report.Key, out var record);
+        var before = record;
+        bool afterOwnWait = known && record.Throttled && report.GrantedAt >= record.OwnWaitUntil;
+        var decision = new EvidenceDecision
+        {
+            Probe = report.IsProbe ? FailureEvidence.JudgeProbe(report.Signal, before) : null,
+        };
+
+        switch (report.Signal)
+        {
+            case HostSignal.Accepted:
+                _failures.OnAccepted();
+                _timeouts.OnAccepted(report.Latency);
+                decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait) };
+
+                // A URL the host served is healthy: nothing about it is worth remembering.
+                _ledger.Remove(report.Key);
+                return decision;
+
+            case HostSignal.Throttled:
+                record.Throttled = true;
+                // The retry is parked when the policy decides, a moment before the host hears the outcome: a retry
+                // granted within a tenth of its wait of the end still waited its own wait.
+                record.OwnWaitUntil = now + ((report.RetryAfter ?? TimeSpan.Zero) * 0.9);
+                record.TimedOut = false;
+                decision = decision with
+                {
+                    Throttle = _throttles.OnThrottled(now, report.GrantedAt, afterOwnWait, report.RetryAfter, WitnessTimeout()),
+                };
+                break;
+
+            case HostSignal.TimedOut:
+                _throttles.OnOther(report.GrantedAt);
+                decision = decision with
+                {
+                    CutConcurrency = _timeouts.OnTimedOut(record.TimedOut) == TimeoutVerdict.Congestion,
+                    OpenCircuit = _failures.OnFailed(report.Key, ref record),
+                };
+                record.TimedOut = true;
+                record.Throttled = false;
+                break;
+
+            default:
+                _throttles.OnOther(report.GrantedAt);
+                decision = decision with { OpenCircuit = _failures.OnFailed(report.Key, ref record) };
+                record.TimedOut = false;
+                record.Throttled = false;
+                break;
+        }
+
+        _ledger.Set(report.Key, record);
+        return decision;
+    }
+
+    private TimeSpan WitnessTimeout()
+        => _timeouts.UsualLatency is { } usual ? TimeSpan.FromTicks(usual.Ticks * 4) : EvidenceDefaults.MinWitnessTimeout;
+}

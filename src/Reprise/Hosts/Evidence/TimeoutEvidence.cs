@@ -1,0 +1,55 @@
+namespace Reprise.Hosts.Evidence;
+
+/// <summary>What a timeout says about the host.</summary>
+internal enum TimeoutVerdict
+{
+    /// <summary>One request hung while the host answers others as usual: its own trouble, not the host's.</summary>
+    Hung,
+
+    /// <summary>The host is slowing down, or a URL that timed out timed out again: cut the concurrency limit.</summary>
+    Congestion,
+}
+
+/// <summary>
+/// Tells a hung request from congestion, by the host's successful latency (after Netflix concurrency-limits'
+/// Gradient2: a long-term average against a short-term one, with a tolerance) and by retries of timed-out URLs.
+/// </summary>
+/// <remarks>
+/// A timeout cuts the limit only when successful latency has risen (short-term average above
+/// <see cref="EvidenceDefaults.LatencyTolerance"/> times the long-term one) or when a URL that timed out times out
+/// again. So when every first call hangs and every retry answers at once, the limit is never cut; when the host
+/// answers nothing, retries time out too and the limit falls. Not thread-safe: the host calls it under its lock.
+/// </remarks>
+internal sealed class TimeoutEvidence
+{
+    private double _long;
+    private double _short;
+    private bool _measured;
+
+    /// <summary>Gets the host's usual successful latency, or null before any success.</summary>
+    public TimeSpan? UsualLatency => _measured ? TimeSpan.FromSeconds(_long) : null;
+
+    /// <summary>Gets whether recent successful latency is well above the usual one.</summary>
+    public bool LatencyRising => _measured && _short > EvidenceDefaults.LatencyTolerance * _long;
+
+    /// <summary>Takes in the latency of an accepted attempt.</summary>
+    public void OnAccepted(TimeSpan latency)
+    {
+        double seconds = Math.Max(0, latency.TotalSeconds);
+        if (!_measured)
+        {
+            _long = seconds;
+            _short = seconds;
+            _measured = true;
+            return;
+        }
+
+        _long += (seconds - _long) * EvidenceDefaults.LongLatencySmoothing;
+        _short += (seconds - _short) * EvidenceDefaults.ShortLatencySmoothing;
+    }
+
+    /// <summary>Judges a timeout.</summary>
+    /// <param name="timedOutBefore">Whether the same URL's previous attempt timed out too.</param>
+    public TimeoutVerdict OnTimedOut(bool timedOutBefore)
+        => timedOutBefore || LatencyRising ? TimeoutVerdict.Congestion : TimeoutVerdict.Hung;
+}
