@@ -7,8 +7,22 @@ namespace Reprise.Hosts.Evidence;
 /// <param name="GrantedAt">When the attempt's permit was granted, on the registry's clock.</param>
 /// <param name="CompletedAt">When the attempt ended, on the registry's clock.</param>
 /// <param name="IsProbe">Whether the attempt was the probe of an open circuit.</param>
+/// <remarks>
+/// The request's own history (<see cref="Attempt"/>, <see cref="Previous"/>, <see cref="AfterOwnWait"/>) comes with the
+/// report: the host's ledger is bounded, and a run of more failing URLs than it holds would otherwise forget each URL
+/// before its retry came back. Attempt 0 means the history is unknown: every failure then counts, as before.
+/// </remarks>
 internal readonly record struct AttemptReport(long Key, HostSignal Signal, TimeSpan? RetryAfter, TimeSpan GrantedAt, TimeSpan CompletedAt, bool IsProbe = false)
 {
+    /// <summary>Gets the attempt's number (1 for the first), or 0 when unknown.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Gets the outcome of the request's previous attempt, or null for a first attempt or when unknown.</summary>
+    public HostSignal? Previous { get; init; }
+
+    /// <summary>Gets whether the attempt is a retry sent after the whole Retry-After its previous attempt got.</summary>
+    public bool AfterOwnWait { get; init; }
+
     /// <summary>Gets how long the attempt took.</summary>
     public TimeSpan Latency => CompletedAt - GrantedAt;
 }

@@ -81,15 +81,23 @@ internal sealed class FailureEvidence
 
     /// <summary>Whether a request waiting for an open circuit has waited as long as its own attempts would have lasted.</summary>
     /// <param name="failedProbesWhileWaiting">Probes that failed since the request began to wait.</param>
+    /// <param name="waited">How long the request has waited for the circuit.</param>
     /// <param name="attemptsLeft">The attempts the request has left.</param>
-    /// <remarks>Each failed probe fails on behalf of everyone waiting for it, so waiting never costs more than trying would.</remarks>
-    public static bool WaiterExhausted(int failedProbesWhileWaiting, int attemptsLeft)
-        => attemptsLeft > 0 && failedProbesWhileWaiting >= attemptsLeft;
+    /// <param name="perAttempt">What one attempt against the dead host costs: the probe's timeout and the base open interval.</param>
+    /// <remarks>
+    /// Each failed probe fails on behalf of everyone waiting for it, and so does the time an attempt would have taken
+    /// once a probe failed meanwhile: waiting never costs more than trying would (the open interval doubles, a
+    /// request's own attempts do not wait that long), and a waiter never ends unless the host failed a probe.
+    /// </remarks>
+    public static bool WaiterExhausted(int failedProbesWhileWaiting, TimeSpan waited, int attemptsLeft, TimeSpan perAttempt)
+        => failedProbesWhileWaiting > 0
+            && (failedProbesWhileWaiting >= attemptsLeft || waited.Ticks >= perAttempt.Ticks * (long)Math.Max(0, attemptsLeft));
 
     /// <summary>Takes in a failed attempt (a failure or a timeout); true when the run of failing URLs reaches the threshold.</summary>
     /// <param name="key">The URL's key, or 0 for none.</param>
+    /// <param name="failedBefore">Whether the request's previous attempt failed too (its own history, beyond the ledger).</param>
     /// <param name="record">The URL's record, updated here.</param>
-    public bool OnFailed(long key, ref UrlRecord record)
+    public bool OnFailed(long key, bool failedBefore, ref UrlRecord record)
     {
         if (key != 0)
         {
@@ -100,7 +108,7 @@ internal sealed class FailureEvidence
 
             record.Failures++;
             record.LastFailureAccepts = Accepts;
-            if (record.Failures < 2 || record.CountedInRun == _run || record.FailsAlone)
+            if ((record.Failures < 2 && !failedBefore) || record.CountedInRun == _run || record.FailsAlone)
             {
                 return false;
             }

@@ -69,7 +69,8 @@ internal sealed class HostEvidence
         var now = report.CompletedAt;
         bool known = _ledger.TryGet(report.Key, out var record);
         var before = record;
-        bool afterOwnWait = known && record.Throttled && report.GrantedAt >= record.OwnWaitUntil;
+        bool afterOwnWait = report.AfterOwnWait || (known && record.Throttled && report.GrantedAt >= record.OwnWaitUntil);
+        bool failedBefore = report.Previous is HostSignal.Failed or HostSignal.TimedOut;
         var decision = new EvidenceDecision
         {
             Probe = report.IsProbe ? FailureEvidence.JudgeProbe(report.Signal, before) : null,
@@ -85,6 +86,13 @@ internal sealed class HostEvidence
                 // A URL the host served is healthy: nothing about it is worth remembering.
                 _ledger.Remove(report.Key);
                 return decision;
+
+            case HostSignal.Throttled when report.Key == 0:
+                // Without a URL there is no telling the URL's throttle from the host's: taken as the host's, as before.
+                return decision with
+                {
+                    Throttle = (report.RetryAfter is null ? ThrottleActions.None : ThrottleActions.PauseHost) | ThrottleActions.DecreaseRate,
+                };
 
             case HostSignal.Throttled:
                 record.Throttled = true;
@@ -102,8 +110,8 @@ internal sealed class HostEvidence
                 _throttles.OnOther(report.GrantedAt);
                 decision = decision with
                 {
-                    CutConcurrency = _timeouts.OnTimedOut(record.TimedOut) == TimeoutVerdict.Congestion,
-                    OpenCircuit = _failures.OnFailed(report.Key, ref record),
+                    CutConcurrency = _timeouts.OnTimedOut(record.TimedOut || report.Previous == HostSignal.TimedOut) == TimeoutVerdict.Congestion,
+                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record),
                 };
                 record.TimedOut = true;
                 record.Throttled = false;
@@ -111,7 +119,7 @@ internal sealed class HostEvidence
 
             default:
                 _throttles.OnOther(report.GrantedAt);
-                decision = decision with { OpenCircuit = _failures.OnFailed(report.Key, ref record) };
+                decision = decision with { OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record) };
                 record.TimedOut = false;
                 record.Throttled = false;
                 break;
