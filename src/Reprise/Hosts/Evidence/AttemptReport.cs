@@ -23,6 +23,9 @@ internal readonly record struct AttemptReport(long Key, HostSignal Signal, TimeS
     /// <summary>Gets whether the attempt is a retry sent after the whole Retry-After its previous attempt got.</summary>
     public bool AfterOwnWait { get; init; }
 
+    /// <summary>Gets when the request's first failed attempt ended (registry time), or null when none failed.</summary>
+    public TimeSpan? FirstFailedAt { get; init; }
+
     /// <summary>Gets how long the attempt took.</summary>
     public TimeSpan Latency => CompletedAt - GrantedAt;
 }

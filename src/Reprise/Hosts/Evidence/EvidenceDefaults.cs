@@ -51,4 +51,10 @@ internal static class EvidenceDefaults
 
     /// <summary>The shortest attempt timeout of a probe.</summary>
     public static readonly TimeSpan MinProbeTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>A failure faster than this share of the usual successful latency was shed at the door (overload).</summary>
+    public const double ShedShare = 0.25;
+
+    /// <summary>And at least this much faster: on a fast host a failure a fraction of a millisecond quicker says nothing.</summary>
+    public static readonly TimeSpan ShedMargin = TimeSpan.FromMilliseconds(5);
 }

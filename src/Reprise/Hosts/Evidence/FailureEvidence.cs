@@ -43,6 +43,9 @@ internal sealed class FailureEvidence
     /// <summary>Gets how many responses the host accepted: the clock of "failed again after others were served".</summary>
     public long Accepts { get; private set; }
 
+    /// <summary>Gets when the host last accepted a response.</summary>
+    public TimeSpan LastAcceptAt { get; private set; } = TimeSpan.MinValue;
+
     /// <summary>Gets how many distinct failing URLs the current run holds.</summary>
     public int FailingUrls => _failingInRun;
 
@@ -97,10 +100,19 @@ internal sealed class FailureEvidence
     /// <param name="key">The URL's key, or 0 for none.</param>
     /// <param name="failedBefore">Whether the request's previous attempt failed too (its own history, beyond the ledger).</param>
     /// <param name="record">The URL's record, updated here.</param>
-    public bool OnFailed(long key, bool failedBefore, ref UrlRecord record)
+    /// <param name="firstFailedAt">When the request's first failure ended, from its own history, if known.</param>
+    public bool OnFailed(long key, bool failedBefore, ref UrlRecord record, TimeSpan? firstFailedAt = null)
     {
         if (key != 0)
         {
+            if (FailsAloneSince(firstFailedAt))
+            {
+                // The host served others since this request first failed: its failures are its own (even when the
+                // ledger, bounded, has forgotten the URL).
+                record.Failures++;
+                return false;
+            }
+
             if (record.Failures == 0)
             {
                 record.FirstFailureAccepts = Accepts;
@@ -119,9 +131,14 @@ internal sealed class FailureEvidence
         return ++_failingInRun >= _threshold;
     }
 
+    /// <summary>Whether the host accepted anything since a request first failed at <paramref name="firstFailedAt"/>.</summary>
+    public bool FailsAloneSince(TimeSpan? firstFailedAt) => firstFailedAt is { } first && LastAcceptAt > first;
+
     /// <summary>Takes in an accepted response: the run of failing URLs ends.</summary>
-    public void OnAccepted()
+    /// <param name="now">When it came.</param>
+    public void OnAccepted(TimeSpan now)
     {
+        LastAcceptAt = now;
         Accepts++;
         _run++;
         _failingInRun = 0;

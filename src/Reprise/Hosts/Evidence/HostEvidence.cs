@@ -11,7 +11,7 @@ internal sealed class HostEvidence
     private readonly UrlLedger _ledger;
     private readonly ThrottleEvidence _throttles;
     private readonly FailureEvidence _failures;
-    private readonly TimeoutEvidence _timeouts = new();
+    private readonly LatencyEvidence _timeouts = new();
 
     public HostEvidence(int failureThreshold, bool rateManaged, int ledgerCapacity = EvidenceDefaults.LedgerCapacity)
     {
@@ -32,17 +32,17 @@ internal sealed class HostEvidence
     /// <summary>Gets the ledger, for tests and snapshots.</summary>
     internal UrlLedger Ledger => _ledger;
 
-    /// <summary>Whether a request may be granted now (a throttle check may hold the host briefly).</summary>
-    public bool MayGrant(TimeSpan now, out TimeSpan askAgainAt) => _throttles.MayGrant(now, out askAgainAt);
+    /// <summary>Whether a request may be granted now (a throttle check may hold the host, or its retries, briefly).</summary>
+    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt) => _throttles.MayGrant(now, afterOwnWait, out askAgainAt);
 
     /// <summary>Counts a granted request.</summary>
-    public void OnGranted(TimeSpan now) => _throttles.OnGranted(now);
+    public void OnGranted(TimeSpan now, bool afterOwnWait) => _throttles.OnGranted(now, afterOwnWait);
 
     /// <summary>Whether the request may be the probe of an open circuit now.</summary>
-    public bool MayProbe(TimeSpan now, TimeSpan probeAt, TimeSpan interval, long key, bool alreadySent)
+    public bool MayProbe(TimeSpan now, TimeSpan probeAt, TimeSpan interval, long key, bool alreadySent, TimeSpan? firstFailedAt = null)
     {
         _ledger.TryGet(key, out var record);
-        return FailureEvidence.MayProbe(now, probeAt, interval, alreadySent, record);
+        return FailureEvidence.MayProbe(now, probeAt, interval, alreadySent && !_failures.FailsAloneSince(firstFailedAt), record);
     }
 
     /// <summary>Gets the attempt timeout of a probe.</summary>
@@ -73,13 +73,15 @@ internal sealed class HostEvidence
         bool failedBefore = report.Previous is HostSignal.Failed or HostSignal.TimedOut;
         var decision = new EvidenceDecision
         {
-            Probe = report.IsProbe ? FailureEvidence.JudgeProbe(report.Signal, before) : null,
+            Probe = report.IsProbe
+                ? FailureEvidence.JudgeProbe(report.Signal, _failures.FailsAloneSince(report.FirstFailedAt) ? new UrlRecord { Failures = 2, LastFailureAccepts = 1 } : before)
+                : null,
         };
 
         switch (report.Signal)
         {
             case HostSignal.Accepted:
-                _failures.OnAccepted();
+                _failures.OnAccepted(now);
                 _timeouts.OnAccepted(report.Latency);
                 decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait) };
 
@@ -111,7 +113,7 @@ internal sealed class HostEvidence
                 decision = decision with
                 {
                     CutConcurrency = _timeouts.OnTimedOut(record.TimedOut || report.Previous == HostSignal.TimedOut) == TimeoutVerdict.Congestion,
-                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record),
+                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),
                 };
                 record.TimedOut = true;
                 record.Throttled = false;
@@ -119,7 +121,11 @@ internal sealed class HostEvidence
 
             default:
                 _throttles.OnOther(report.GrantedAt);
-                decision = decision with { OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record) };
+                decision = decision with
+                {
+                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),
+                    CutConcurrency = _timeouts.IsShed(report.Latency),
+                };
                 record.TimedOut = false;
                 record.Throttled = false;
                 break;

@@ -35,8 +35,13 @@ internal sealed class ThrottleEvidence
     private ThrottleVerdict _beforeOutage;
     private TimeSpan _holdUntil;
     private TimeSpan _checkEndsAt;
+    private TimeSpan _witnessTimeout = EvidenceDefaults.MinWitnessTimeout;
     private int _witnessesGranted;
     private int _witnessesAccepted;
+    private TimeSpan _episodeStart;
+    private int _retryWitnessesGranted;
+    private TimeSpan _retryCheckEndsAt;
+    private bool _confirmed;
     private int _ownWaitRetries;
     private int _throttledAgain;
     private int _throttlesInARow;
@@ -63,14 +68,24 @@ internal sealed class ThrottleEvidence
     /// <summary>Gets when the check's hold ends (meaningful while <see cref="Verdict"/> is <see cref="ThrottleVerdict.Checking"/>).</summary>
     public TimeSpan HoldUntil => _holdUntil;
 
-    /// <summary>Whether a request may be granted now; when not, <paramref name="askAgainAt"/> says when to ask again.</summary>
+    /// <summary>
+    /// Whether a request may be granted now; when not, <paramref name="askAgainAt"/> says when to ask again. While a
+    /// per-URL verdict is unconfirmed, the first retries sent after their own wait go alone: the rest wait for their
+    /// answers, so a host-wide Retry-After is not answered with every retry at once.
+    /// </summary>
     /// <param name="now">The registry's time.</param>
     /// <param name="askAgainAt">When the answer may change.</param>
     /// <returns>True unless a check holds the host or waits for its witnesses.</returns>
-    public bool MayGrant(TimeSpan now, out TimeSpan askAgainAt)
+    /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
+    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt)
     {
         askAgainAt = now;
         Expire(now);
+        if (Verdict == ThrottleVerdict.PerUrl)
+        {
+            return !afterOwnWait || _confirmed || MayGrantRetryWitness(now, out askAgainAt);
+        }
+
         if (Verdict != ThrottleVerdict.Checking)
         {
             return true;
@@ -100,11 +115,17 @@ internal sealed class ThrottleEvidence
     }
 
     /// <summary>Counts a granted request: after the hold, the first ones are the check's witnesses.</summary>
-    public void OnGranted(TimeSpan now)
+    /// <param name="now">The registry's time.</param>
+    /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
+    public void OnGranted(TimeSpan now, bool afterOwnWait)
     {
         if (Verdict == ThrottleVerdict.Checking && now >= _holdUntil)
         {
             _witnessesGranted++;
+        }
+        else if (Verdict == ThrottleVerdict.PerUrl && afterOwnWait && !_confirmed && _retryWitnessesGranted++ == 0)
+        {
+            _retryCheckEndsAt = now + _witnessTimeout;
         }
     }
 
@@ -160,6 +181,11 @@ internal sealed class ThrottleEvidence
         if (afterOwnWait)
         {
             _ownWaitRetries++;
+            if (Verdict == ThrottleVerdict.PerUrl && _ownWaitRetries - _throttledAgain >= _witnesses)
+            {
+                // URLs retried after their own wait are served: the Retry-After was theirs. Retries go freely from now.
+                _confirmed = true;
+            }
         }
 
         switch (Verdict)
@@ -195,6 +221,8 @@ internal sealed class ThrottleEvidence
         _beforeOutage = ThrottleVerdict.None;
         _ownWaitRetries = 0;
         _throttledAgain = 0;
+        _retryWitnessesGranted = 0;
+        _confirmed = false;
     }
 
     private static ThrottleActions ActionsOf(ThrottleVerdict verdict, TimeSpan? retryAfter, bool rateManaged)
@@ -213,14 +241,38 @@ internal sealed class ThrottleEvidence
     private void StartCheck(TimeSpan now, TimeSpan? retryAfter, TimeSpan witnessTimeout)
     {
         var hold = retryAfter is { } asked && asked < _hold ? asked : _hold;
+        _witnessTimeout = witnessTimeout > EvidenceDefaults.MinWitnessTimeout ? witnessTimeout : EvidenceDefaults.MinWitnessTimeout;
+        _episodeStart = now;
+        _retryWitnessesGranted = 0;
+        _confirmed = false;
         Verdict = ThrottleVerdict.Checking;
         _holdUntil = now + hold;
-        _checkEndsAt = _holdUntil + (witnessTimeout > EvidenceDefaults.MinWitnessTimeout ? witnessTimeout : EvidenceDefaults.MinWitnessTimeout);
+        _checkEndsAt = _holdUntil + _witnessTimeout;
         _witnessesGranted = 0;
         _witnessesAccepted = 0;
     }
 
     private void Conclude(bool helped) => Verdict = helped ? ThrottleVerdict.RateLimited : ThrottleVerdict.PerUrl;
+
+    private bool MayGrantRetryWitness(TimeSpan now, out TimeSpan askAgainAt)
+    {
+        askAgainAt = now;
+        if (_retryWitnessesGranted < _witnesses)
+        {
+            return true;
+        }
+
+        if (now >= _retryCheckEndsAt)
+        {
+            // The witnesses never answered in time: no evidence against the URLs' own waits.
+            _confirmed = true;
+            return true;
+        }
+
+        var next = now + _hold;
+        askAgainAt = next < _retryCheckEndsAt ? next : _retryCheckEndsAt;
+        return false;
+    }
 
     /// <summary>Whether URLs retried after their own wait are throttled again: then the trouble is the host's.</summary>
     private bool HostWideAgain(TimeSpan now)
@@ -230,7 +282,8 @@ internal sealed class ThrottleEvidence
             return false;
         }
 
-        bool serving = _lastAccept != TimeSpan.MinValue && now - _lastAccept < EvidenceDefaults.OutageWindow;
+        // Accepted since the throttles began: some requests pass, as under a rate limit; none: an outage.
+        bool serving = _lastAccept > _episodeStart && now - _lastAccept < EvidenceDefaults.OutageWindow;
         _beforeOutage = ThrottleVerdict.None;
         Verdict = serving ? ThrottleVerdict.RateLimited : ThrottleVerdict.Outage;
         return true;

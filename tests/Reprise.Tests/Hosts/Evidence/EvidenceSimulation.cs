@@ -200,7 +200,7 @@ internal sealed class EvidenceSimulation
 
         if (_circuit == CircuitState.Open)
         {
-            if (!_evidence!.MayProbe(Now, _probeAt, _openInterval, item.Url + 1, alreadySent: item.Attempts > 0))
+            if (!_evidence!.MayProbe(Now, _probeAt, _openInterval, item.Url + 1, alreadySent: item.Attempts > 0, item.FirstFailedAt))
             {
                 // Parked waiters ask again at the probe time or when their own attempts would have run out, if sooner.
                 EndExhaustedWaiters(probe: null);
@@ -225,7 +225,7 @@ internal sealed class EvidenceSimulation
             return false;
         }
 
-        if (!_evidence!.MayGrant(Now, out askAgainAt))
+        if (!_evidence!.MayGrant(Now, item.AfterOwnWait, out askAgainAt))
         {
             return false;
         }
@@ -236,7 +236,7 @@ internal sealed class EvidenceSimulation
             return false;
         }
 
-        _evidence.OnGranted(Now);
+        _evidence.OnGranted(Now, item.AfterOwnWait);
         return true;
     }
 
@@ -317,12 +317,18 @@ internal sealed class EvidenceSimulation
                 {
                     Attempt = item.Attempts,
                     Previous = item.Previous,
-                    AfterOwnWait = item.Previous == HostSignal.Throttled && item.WaitedRetryAfter,
+                    AfterOwnWait = item.AfterOwnWait,
+                    FirstFailedAt = item.FirstFailedAt,
                 },
                 sequence);
         }
 
         item.Previous = signal;
+        if (signal is HostSignal.Failed or HostSignal.TimedOut)
+        {
+            item.FirstFailedAt ??= Now;
+        }
+
         item.WaitedRetryAfter = retryAfter is not null;
         if (signal == HostSignal.Accepted)
         {
@@ -495,5 +501,9 @@ internal sealed class EvidenceSimulation
         public bool WaitedRetryAfter { get; set; }
 
         public bool Exhausted { get; set; }
+
+        public TimeSpan? FirstFailedAt { get; set; }
+
+        public bool AfterOwnWait => Previous == HostSignal.Throttled && WaitedRetryAfter;
     }
 }

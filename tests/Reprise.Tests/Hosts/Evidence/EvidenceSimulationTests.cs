@@ -115,6 +115,32 @@ public sealed class EvidenceSimulationTests
         Assert.True(on.Wall.TotalSeconds <= off.Wall.TotalSeconds * 1.1, $"{on.Wall} against {off.Wall}");
     }
 
+    [Fact]
+    public void Run_OverloadedHostShedsAtTheDoor_SettlesNearItsCapacityWithoutTheBreaker()
+    {
+        var (on, off) = Both(() => SimServers.Capacity(20, TimeSpan.FromMilliseconds(50)), urls: 2_000, concurrency: 50, maxAttempts: 10);
+
+        Assert.Equal(0, on.CircuitOpenings);
+        Assert.Equal(2_000, on.Succeeded);
+        Assert.True(on.LowestLimit < 20, $"lowest limit {on.LowestLimit}");
+        Assert.True(on.Wall <= TimeSpan.FromSeconds(5 * 1.3), $"done at {on.Wall} (floor 5 s)");
+
+        // Before the first success there is no usual latency to tell a shed request by: the bulk scheduler's free
+        // workers churn through fresh URLs for one service time, with coordination off for the whole run.
+        Assert.True((on.Requests - 2_000) * 5 < off.Requests - 2_000, $"{on.Requests - 2_000} 503s against {off.Requests - 2_000}");
+    }
+
+    [Fact]
+    public void Run_FlakyHost_NeverCutsTheLimit()
+    {
+        var (on, off) = Both(() => SimServers.Flaky(0.4, TimeSpan.FromMilliseconds(50)), urls: 2_000, concurrency: 50, maxAttempts: 10);
+
+        Assert.Equal(double.MaxValue, on.LowestLimit);
+        Assert.Equal(0, on.CircuitOpenings);
+        Assert.Equal(off.Succeeded, on.Succeeded);
+        Assert.Equal(off.Requests, on.Requests);
+    }
+
     private (EvidenceSimulation On, EvidenceSimulation Off) Both(
         Func<ISimServer> server, int urls, int concurrency, int maxAttempts = 4, TimeSpan? attemptTimeout = null, TimeSpan? deadline = null)
     {

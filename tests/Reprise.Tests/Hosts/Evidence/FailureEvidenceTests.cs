@@ -52,10 +52,22 @@ public sealed class FailureEvidenceTests
         var evidence = new FailureEvidence(threshold: 1);
         var record = default(UrlRecord);
         evidence.OnFailed(1, failedBefore: false, ref record);
-        evidence.OnAccepted();
+        evidence.OnAccepted(TimeSpan.FromSeconds(1));
 
         Assert.False(evidence.OnFailed(1, failedBefore: true, ref record));
         Assert.True(record.FailsAlone);
+    }
+
+    [Fact]
+    public void OnFailed_RequestFirstFailedBeforeTheHostLastAccepted_FailsAloneEvenWhenForgotten()
+    {
+        var evidence = new FailureEvidence(threshold: 1);
+        evidence.OnAccepted(TimeSpan.FromSeconds(2));
+        var forgotten = default(UrlRecord);
+        var other = default(UrlRecord);
+
+        Assert.False(evidence.OnFailed(1, failedBefore: true, ref forgotten, firstFailedAt: TimeSpan.FromSeconds(1)));
+        Assert.True(evidence.OnFailed(2, failedBefore: true, ref other, firstFailedAt: TimeSpan.FromSeconds(3)));
     }
 
     [Fact]
@@ -76,7 +88,7 @@ public sealed class FailureEvidenceTests
         var records = new UrlRecord[3];
         evidence.OnFailed(1, failedBefore: true, ref records[1]);
 
-        evidence.OnAccepted();
+        evidence.OnAccepted(TimeSpan.FromSeconds(1));
 
         Assert.Equal(0, evidence.FailingUrls);
         Assert.False(evidence.OnFailed(2, failedBefore: true, ref records[2]));

@@ -27,7 +27,7 @@ public sealed class HostEvidenceTests
 
         Assert.Equal(ThrottleActions.None, decision.Throttle);
         Assert.Equal(ThrottleVerdict.Checking, evidence.ThrottleVerdict);
-        Assert.False(evidence.MayGrant(At, out _));
+        Assert.False(evidence.MayGrant(At, afterOwnWait: false, out _));
     }
 
     [Fact]

@@ -46,6 +46,36 @@ internal static class SimServers
     public static ISimServer DownUntil(TimeSpan until)
         => new Lambda((_, _, now) => now < until ? new SimAnswer(HostSignal.Failed, null, Fast) : SimAnswer.Ok(Fast));
 
+    /// <summary>At most <paramref name="capacity"/> requests in service at once for <paramref name="service"/>; beyond, 503 at once.</summary>
+    public static ISimServer Capacity(int capacity, TimeSpan service) => new CapacityServer(capacity, service);
+
+    /// <summary>Fails a share of all calls at random (503 without Retry-After), whatever the load; answers the rest.</summary>
+    public static ISimServer Flaky(double share, TimeSpan latency, int seed = 7)
+    {
+        var random = new Random(seed);
+        return new Lambda((_, _, _) => random.NextDouble() < share ? new SimAnswer(HostSignal.Failed, null, latency) : SimAnswer.Ok(latency));
+    }
+
+    private sealed class CapacityServer(int capacity, TimeSpan service) : ISimServer
+    {
+        private readonly List<TimeSpan> _inService = [];
+
+        public int Refused { get; private set; }
+
+        public SimAnswer Answer(int url, int attempt, TimeSpan now)
+        {
+            _inService.RemoveAll(end => end <= now);
+            if (_inService.Count >= capacity)
+            {
+                Refused++;
+                return new SimAnswer(HostSignal.Failed, null, TimeSpan.Zero);
+            }
+
+            _inService.Add(now + service);
+            return SimAnswer.Ok(service);
+        }
+    }
+
     private sealed class Lambda(Func<int, int, TimeSpan, SimAnswer> answer) : ISimServer
     {
         public SimAnswer Answer(int url, int attempt, TimeSpan now) => answer(url, attempt, now);

@@ -19,15 +19,15 @@ public sealed class ThrottleEvidenceTests
 
         Assert.Equal(ThrottleActions.None, actions);
         Assert.Equal(ThrottleVerdict.Checking, evidence.Verdict);
-        Assert.False(evidence.MayGrant(Ms(2), out var until));
+        Assert.False(evidence.MayGrant(Ms(2), afterOwnWait: false, out var until));
         Assert.Equal(Ms(1) + Hold, until);
 
         var after = Ms(1) + Hold;
-        Assert.True(evidence.MayGrant(after, out _));
-        evidence.OnGranted(after);
-        Assert.True(evidence.MayGrant(after, out _));
-        evidence.OnGranted(after);
-        Assert.False(evidence.MayGrant(after, out _));
+        Assert.True(evidence.MayGrant(after, afterOwnWait: false, out _));
+        evidence.OnGranted(after, afterOwnWait: false);
+        Assert.True(evidence.MayGrant(after, afterOwnWait: false, out _));
+        evidence.OnGranted(after, afterOwnWait: false);
+        Assert.False(evidence.MayGrant(after, afterOwnWait: false, out _));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ThrottleEvidenceTests
 
         Assert.Equal(ThrottleActions.None, actions);
         Assert.Equal(ThrottleVerdict.PerUrl, evidence.Verdict);
-        Assert.True(evidence.MayGrant(after + Ms(2), out _));
+        Assert.True(evidence.MayGrant(after + Ms(2), afterOwnWait: false, out _));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ThrottleEvidenceTests
     {
         var evidence = Checking(out var after);
 
-        Assert.True(evidence.MayGrant(after + WitnessTimeout, out _));
+        Assert.True(evidence.MayGrant(after + WitnessTimeout, afterOwnWait: false, out _));
 
         Assert.Equal(ThrottleVerdict.PerUrl, evidence.Verdict);
     }
@@ -130,6 +130,54 @@ public sealed class ThrottleEvidenceTests
     }
 
     [Fact]
+    public void MayGrant_PerUrlVerdictUnconfirmed_LetsTwoRetriesAfterTheirOwnWaitGoFirst()
+    {
+        var evidence = PerUrl(out var at);
+        var now = at + OneSecond;
+
+        Assert.True(evidence.MayGrant(now, afterOwnWait: true, out _));
+        evidence.OnGranted(now, afterOwnWait: true);
+        evidence.OnGranted(now, afterOwnWait: true);
+
+        Assert.False(evidence.MayGrant(now, afterOwnWait: true, out var askAgainAt));
+        Assert.True(askAgainAt > now);
+        Assert.True(evidence.MayGrant(now, afterOwnWait: false, out _)); // fresh URLs go on
+    }
+
+    [Fact]
+    public void OnAccepted_RetriesAfterTheirOwnWaitServed_ConfirmsThePerUrlVerdict()
+    {
+        var evidence = PerUrl(out var at);
+        var now = at + OneSecond;
+        evidence.OnGranted(now, afterOwnWait: true);
+        evidence.OnGranted(now, afterOwnWait: true);
+
+        evidence.OnAccepted(now, now, afterOwnWait: true);
+        evidence.OnAccepted(now, now, afterOwnWait: true);
+
+        Assert.Equal(ThrottleVerdict.PerUrl, evidence.Verdict);
+        Assert.True(evidence.MayGrant(now, afterOwnWait: true, out _));
+    }
+
+    [Fact]
+    public void OnThrottled_RetryWitnessesThrottledAgainBeforeAnyAccept_IsAnOutageEvenRightAfterServing()
+    {
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnAccepted(Ms(0), Ms(0), afterOwnWait: false); // served until the outage began
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        var after = evidence.HoldUntil;
+        evidence.OnGranted(after, afterOwnWait: false);
+        evidence.OnThrottled(after + Ms(1), after, afterOwnWait: false, OneSecond, WitnessTimeout);
+
+        var now = after + OneSecond;
+        evidence.OnThrottled(now, now, afterOwnWait: true, OneSecond, WitnessTimeout);
+        var actions = evidence.OnThrottled(now, now, afterOwnWait: true, OneSecond, WitnessTimeout);
+
+        Assert.Equal(ThrottleVerdict.Outage, evidence.Verdict);
+        Assert.Equal(ThrottleActions.PauseHost, actions);
+    }
+
+    [Fact]
     public void OnAccepted_AfterAnOutage_ReturnsToTheVerdictBeforeIt()
     {
         var evidence = Checking(out var after);
@@ -155,7 +203,7 @@ public sealed class ThrottleEvidenceTests
     {
         var evidence = PerUrl(out var at);
 
-        evidence.MayGrant(at + EvidenceDefaults.QuietPeriod, out _);
+        evidence.MayGrant(at + EvidenceDefaults.QuietPeriod, afterOwnWait: false, out _);
 
         Assert.Equal(ThrottleVerdict.None, evidence.Verdict);
     }
@@ -167,7 +215,7 @@ public sealed class ThrottleEvidenceTests
         evidence.OnAccepted(after, after, afterOwnWait: false);
         evidence.OnAccepted(after, after, afterOwnWait: false);
 
-        evidence.MayGrant(after + (EvidenceDefaults.QuietPeriod * 2), out _);
+        evidence.MayGrant(after + (EvidenceDefaults.QuietPeriod * 2), afterOwnWait: false, out _);
         Assert.Equal(ThrottleVerdict.RateLimited, evidence.Verdict);
 
         evidence.Forget();
@@ -179,9 +227,9 @@ public sealed class ThrottleEvidenceTests
         var evidence = new ThrottleEvidence(rateManaged: true);
         evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
         afterHold = evidence.HoldUntil;
-        evidence.MayGrant(afterHold, out _);
-        evidence.OnGranted(afterHold);
-        evidence.OnGranted(afterHold);
+        evidence.MayGrant(afterHold, afterOwnWait: false, out _);
+        evidence.OnGranted(afterHold, afterOwnWait: false);
+        evidence.OnGranted(afterHold, afterOwnWait: false);
         return evidence;
     }
 

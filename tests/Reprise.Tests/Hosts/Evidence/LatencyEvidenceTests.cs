@@ -2,14 +2,14 @@ using Reprise.Hosts.Evidence;
 
 namespace Reprise.Tests.Hosts.Evidence;
 
-public sealed class TimeoutEvidenceTests
+public sealed class LatencyEvidenceTests
 {
     private static readonly TimeSpan Usual = TimeSpan.FromMilliseconds(10);
 
     [Fact]
     public void OnTimedOut_NoSuccessYet_IsAHungRequest()
     {
-        var evidence = new TimeoutEvidence();
+        var evidence = new LatencyEvidence();
 
         Assert.Equal(TimeoutVerdict.Hung, evidence.OnTimedOut(timedOutBefore: false));
         Assert.Null(evidence.UsualLatency);
@@ -44,9 +44,28 @@ public sealed class TimeoutEvidenceTests
         Assert.Equal(TimeoutVerdict.Congestion, evidence.OnTimedOut(timedOutBefore: true));
     }
 
-    private static TimeoutEvidence Steady()
+    [Theory]
+    [InlineData(50, 0, true)] // an overloaded host's 503 at once, against 50 ms of service
+    [InlineData(50, 20, false)] // a failure that did some work
+    [InlineData(1, 0, false)] // on a fast host a quicker failure says nothing
+    public void IsShed_FailureLatency_FarFasterThanSuccessesIsShedAtTheDoor(double usualMs, double failureMs, bool expected)
     {
-        var evidence = new TimeoutEvidence();
+        var evidence = new LatencyEvidence();
+        for (int i = 0; i < 10; i++)
+        {
+            evidence.OnAccepted(TimeSpan.FromMilliseconds(usualMs));
+        }
+
+        Assert.Equal(expected, evidence.IsShed(TimeSpan.FromMilliseconds(failureMs)));
+    }
+
+    [Fact]
+    public void IsShed_NoSuccessYet_IsNot()
+        => Assert.False(new LatencyEvidence().IsShed(TimeSpan.Zero));
+
+    private static LatencyEvidence Steady()
+    {
+        var evidence = new LatencyEvidence();
         for (int i = 0; i < 200; i++)
         {
             evidence.OnAccepted(Usual);

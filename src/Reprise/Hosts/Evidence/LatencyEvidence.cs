@@ -11,7 +11,8 @@ internal enum TimeoutVerdict
 }
 
 /// <summary>
-/// Tells a hung request from congestion, by the host's successful latency (after Netflix concurrency-limits'
+/// Reads the host's latency: tells a hung request from congestion, and a request shed at the door from a flaky
+/// failure. A hung request is told from congestion by the host's successful latency (after Netflix concurrency-limits'
 /// Gradient2: a long-term average against a short-term one, with a tolerance) and by retries of timed-out URLs.
 /// </summary>
 /// <remarks>
@@ -20,7 +21,7 @@ internal enum TimeoutVerdict
 /// again. So when every first call hangs and every retry answers at once, the limit is never cut; when the host
 /// answers nothing, retries time out too and the limit falls. Not thread-safe: the host calls it under its lock.
 /// </remarks>
-internal sealed class TimeoutEvidence
+internal sealed class LatencyEvidence
 {
     private double _long;
     private double _short;
@@ -47,6 +48,16 @@ internal sealed class TimeoutEvidence
         _long += (seconds - _long) * EvidenceDefaults.LongLatencySmoothing;
         _short += (seconds - _short) * EvidenceDefaults.ShortLatencySmoothing;
     }
+
+    /// <summary>
+    /// Whether a failure came back far faster than the host's successes (below <see cref="EvidenceDefaults.ShedShare"/>
+    /// of the usual latency, and <see cref="EvidenceDefaults.ShedMargin"/> faster): a host that sheds load at the door
+    /// answers at once without doing the work, while a flaky host's failures take about as long as its successes.
+    /// </summary>
+    public bool IsShed(TimeSpan latency)
+        => _measured
+            && latency.TotalSeconds < _long * EvidenceDefaults.ShedShare
+            && _long - latency.TotalSeconds >= EvidenceDefaults.ShedMargin.TotalSeconds;
 
     /// <summary>Judges a timeout.</summary>
     /// <param name="timedOutBefore">Whether the same URL's previous attempt timed out too.</param>
