@@ -108,6 +108,11 @@ internal sealed class HostEvidence
                 };
                 break;
 
+            case HostSignal.TimedOut when report.Key == 0:
+                // Without a URL a timeout cannot be told from congestion: it cuts, as before.
+                _throttles.OnOther(report.GrantedAt);
+                return decision with { CutConcurrency = true, OpenCircuit = _failures.OnFailed(0, failedBefore, ref record) };
+
             case HostSignal.TimedOut:
                 _throttles.OnOther(report.GrantedAt);
                 decision = decision with
@@ -124,7 +129,7 @@ internal sealed class HostEvidence
                 decision = decision with
                 {
                     OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),
-                    CutConcurrency = _timeouts.IsShed(report.Latency),
+                    CutConcurrency = report.Key != 0 && _timeouts.IsShed(report.Latency),
                 };
                 record.TimedOut = false;
                 record.Throttled = false;

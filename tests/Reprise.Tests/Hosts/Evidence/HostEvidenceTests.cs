@@ -19,6 +19,16 @@ public sealed class HostEvidenceTests
     }
 
     [Fact]
+    public void OnCompleted_TimeoutWithoutUrlKey_CutsAsBefore()
+    {
+        var evidence = new HostEvidence(failureThreshold: 20, rateManaged: true);
+
+        var decision = evidence.OnCompleted(new AttemptReport(0, HostSignal.TimedOut, null, At, At + TimeSpan.FromSeconds(5)));
+
+        Assert.True(decision.CutConcurrency);
+    }
+
+    [Fact]
     public void OnCompleted_FirstThrottleOfAUrl_StartsTheCheckWithoutPausing()
     {
         var evidence = new HostEvidence(failureThreshold: 20, rateManaged: true);
