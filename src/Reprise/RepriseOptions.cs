@@ -28,14 +28,17 @@ public sealed class RepriseOptions
 
     /// <summary>Gets or sets how the wait grows between retries.</summary>
     /// <value>The default value is <see cref="BackoffType.ExponentialWithJitter"/> (full jitter).</value>
+    [EnumDataType(typeof(BackoffType), ErrorMessage = RepriseDefaults.BackoffTypeMessage)]
     public BackoffType BackoffType { get; set; } = BackoffType.ExponentialWithJitter;
 
     /// <summary>Gets or sets the base of the backoff: the largest first wait with jitter, the first wait without.</summary>
     /// <value>The default value is 1 second. Allowed: 0 to <see cref="MaxDelay"/>.</value>
+    [Range(typeof(TimeSpan), "00:00:00", RepriseDefaults.MaxTimeOptionText)]
     public TimeSpan BaseDelay { get; set; } = RepriseDefaults.BaseDelay;
 
     /// <summary>Gets or sets the cap of any one backoff wait.</summary>
     /// <value>The default value is 30 seconds. Allowed: <see cref="BaseDelay"/> to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00", RepriseDefaults.MaxTimeOptionText)]
     public TimeSpan MaxDelay { get; set; } = RepriseDefaults.MaxDelay;
 
     /// <summary>
@@ -43,6 +46,7 @@ public sealed class RepriseOptions
     /// once with <see cref="RetryStopReason.RetryAfterTooLong"/>: a server must never hold a client without bound.
     /// </summary>
     /// <value>The default value is 60 seconds. Allowed: 0 to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00", RepriseDefaults.MaxTimeOptionText)]
     public TimeSpan MaxRetryAfter { get; set; } = RepriseDefaults.MaxRetryAfter;
 
     /// <summary>

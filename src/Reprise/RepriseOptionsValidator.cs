@@ -1,88 +1,59 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Reprise.Backoff;
 
 namespace Reprise;
 
 /// <summary>
-/// Validates <see cref="RepriseOptions"/>: each failure names the option and its allowed range, so bad
-/// configuration fails at start-up with a message a person can act on.
+/// Validates <see cref="RepriseOptions"/>: the attributes through the generated <see cref="RepriseOptionsAttributeValidator"/>,
+/// then the rules no attribute expresses. Each failure names the option and what is allowed, so bad configuration fails
+/// at start-up with a message a person can act on.
 /// </summary>
 internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
 {
+    private static readonly RepriseOptionsAttributeValidator Attributes = new();
+
     /// <summary>Validates the options and throws when any is invalid.</summary>
     /// <param name="options">The options.</param>
     /// <exception cref="OptionsValidationException">Some option is out of its allowed range.</exception>
-    public static void ThrowIfInvalid(RepriseOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var result = new RepriseOptionsValidator().Validate(Options.DefaultName, options);
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(RepriseOptions), result.Failures);
-        }
-    }
+    public static void ThrowIfInvalid(RepriseOptions options) => OptionsValidation.ThrowIfInvalid(new RepriseOptionsValidator(), options);
 
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, RepriseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
+        var builder = new ValidateOptionsResultBuilder();
+        builder.AddResult(Attributes.Validate(name, options));
+        var prefix = OptionsValidation.Prefix<RepriseOptions>(name);
 
-        if (options.MaxAttempts is < 1 or > RepriseDefaults.MaxAttemptsLimit)
-        {
-            failures.Add($"{nameof(RepriseOptions.MaxAttempts)} must be between 1 and {RepriseDefaults.MaxAttemptsLimit}; it is {options.MaxAttempts}.");
-        }
-
-        if (options.RetryOn is null)
-        {
-            failures.Add($"{nameof(RepriseOptions.RetryOn)} is required.");
-        }
-
-        CheckRange(failures, nameof(RepriseOptions.BaseDelay), options.BaseDelay, TimeSpan.Zero, RepriseDefaults.MaxTimeOption);
-        CheckRange(failures, nameof(RepriseOptions.MaxDelay), options.MaxDelay, TimeSpan.Zero, RepriseDefaults.MaxTimeOption);
         if (options.MaxDelay < options.BaseDelay)
         {
-            failures.Add($"{nameof(RepriseOptions.MaxDelay)} must be at least {nameof(RepriseOptions.BaseDelay)} ({Format(options.BaseDelay)}); it is {Format(options.MaxDelay)}.");
+            OptionsValidation.AddFailure(
+                builder,
+                prefix,
+                nameof(RepriseOptions.MaxDelay),
+                $"must be at least {nameof(RepriseOptions.BaseDelay)} ({Format(options.BaseDelay)}); it is {Format(options.MaxDelay)}.");
         }
 
-        CheckRange(failures, nameof(RepriseOptions.MaxRetryAfter), options.MaxRetryAfter, TimeSpan.Zero, RepriseDefaults.MaxTimeOption);
-        CheckTimeout(failures, nameof(RepriseOptions.AttemptTimeout), options.AttemptTimeout);
-        CheckTimeout(failures, nameof(RepriseOptions.Deadline), options.Deadline);
-
-        if (options.MaxReplayableBodySize is < 0 or > RepriseDefaults.MaxBufferSize)
-        {
-            failures.Add($"{nameof(RepriseOptions.MaxReplayableBodySize)} must be between 0 and {RepriseDefaults.MaxBufferSize} bytes; it is {options.MaxReplayableBodySize}.");
-        }
-
-        if (options.MaxBufferedResponseSize is < 0 or > RepriseDefaults.MaxBufferSize)
-        {
-            failures.Add($"{nameof(RepriseOptions.MaxBufferedResponseSize)} must be between 0 and {RepriseDefaults.MaxBufferSize} bytes; it is {options.MaxBufferedResponseSize}.");
-        }
-
-        if (!Enum.IsDefined(options.BackoffType))
-        {
-            failures.Add($"{nameof(RepriseOptions.BackoffType)} must be one of {string.Join(", ", Enum.GetNames<BackoffType>())}; it is {options.BackoffType}.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        CheckTimeout(builder, prefix, nameof(RepriseOptions.AttemptTimeout), options.AttemptTimeout);
+        CheckTimeout(builder, prefix, nameof(RepriseOptions.Deadline), options.Deadline);
+        return builder.Build();
     }
 
-    private static void CheckRange(List<string> failures, string option, TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"{option} must be between {Format(min)} and {Format(max)}; it is {Format(value)}.");
-        }
-    }
-
-    private static void CheckTimeout(List<string> failures, string option, TimeSpan value)
+    // A time limit is either off (infinite) or positive and bounded: a range attribute cannot say "or -1 ms".
+    private static void CheckTimeout(ValidateOptionsResultBuilder builder, string prefix, string option, TimeSpan value)
     {
         if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value > RepriseDefaults.MaxTimeOption))
         {
-            failures.Add($"{option} must be more than 0 and at most {Format(RepriseDefaults.MaxTimeOption)}, or infinite; it is {Format(value)}.");
+            OptionsValidation.AddFailure(
+                builder, prefix, option, $"must be more than 0 and at most {Format(RepriseDefaults.MaxTimeOption)}, or infinite; it is {Format(value)}.");
         }
     }
 
     private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The attribute rules of <see cref="RepriseOptions"/>, generated at build time by Microsoft.Extensions.Options.</summary>
+[OptionsValidator]
+internal sealed partial class RepriseOptionsAttributeValidator : IValidateOptions<RepriseOptions>
+{
 }

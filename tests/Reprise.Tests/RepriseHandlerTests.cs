@@ -409,6 +409,6 @@ public class RepriseHandlerTests
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
             () => new RepriseHandler(new RepriseOptions { MaxAttempts = 0 }));
 
-        Assert.Equal("MaxAttempts must be between 1 and 100; it is 0.", error.Message);
+        Assert.Equal("MaxAttempts: The field RepriseOptions.MaxAttempts must be between 1 and 100.", error.Message);
     }
 }

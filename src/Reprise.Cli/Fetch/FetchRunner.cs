@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Reprise.Bulk;
@@ -215,7 +214,7 @@ internal sealed class FetchRunner
             var hosts = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = settings.PerHost }, _timeProvider);
             return _transport is null ? new BulkEngine(options, hosts) : new BulkEngine(_transport, options, hosts);
         }
-        catch (Exception ex) when (ex is OptionsValidationException or ValidationException)
+        catch (OptionsValidationException ex)
         {
             // The command line checks every value; this is the library's last word on a combination it refuses.
             _console.WriteError(ex.Message.ReplaceLineEndings(" "));

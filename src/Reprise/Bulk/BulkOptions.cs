@@ -1,14 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Reprise.Bulk;
 
 /// <summary>Options of the bulk engine: retries, how many requests run at once, and what happens to bodies.</summary>
-/// <remarks>The engine reads the options when it is built; validate them with <see cref="BulkOptionsValidator"/>.</remarks>
+/// <remarks>
+/// The engine reads the options when it is built and validates them then, as dependency injection does on start
+/// (an <see cref="OptionsValidationException"/> whose messages name each option out of range).
+/// </remarks>
 public sealed class BulkOptions
 {
     /// <summary>Gets or sets the retry options of every request: statuses, attempts, backoff, timeouts, deadline.</summary>
     /// <value>The default value is a new <see cref="RepriseOptions"/> with its defaults.</value>
     [Required]
+    [ValidateObjectMembers(typeof(RepriseOptionsValidator))]
     public RepriseOptions Retry { get; set; } = new();
 
     /// <summary>Gets or sets the most attempts in flight at once, across every host (the engine's workers).</summary>
@@ -27,6 +32,7 @@ public sealed class BulkOptions
 
     /// <summary>Gets or sets what is done with the body of each final response.</summary>
     /// <value>The default value is <see cref="BulkBodyHandling.Discard"/>.</value>
+    [EnumDataType(typeof(BulkBodyHandling), ErrorMessage = BulkOptionsValidator.BodyHandlingMessage)]
     public BulkBodyHandling BodyHandling { get; set; } = BulkBodyHandling.Discard;
 
     /// <summary>

@@ -19,8 +19,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <see cref="BulkOptions"/> (named options) and of its host registry, and the key of the keyed service too.
 /// </para>
 /// <para>
-/// The options are validated when the host starts, by <see cref="BulkOptionsValidator"/> (an
-/// <see cref="OptionsValidationException"/> with its messages). The engine uses the <see cref="HostRegistry"/> of its
+/// The options are validated when the host starts (<c>ValidateOnStart</c>) by the same rules and messages as the
+/// engine's constructor: an <see cref="OptionsValidationException"/> whose messages name each option, as
+/// <c>MaxConcurrency: The field ingest.MaxConcurrency must be between 1 and 10000.</c> The engine uses the <see cref="HostRegistry"/> of its
 /// name from <see cref="HostRegistryProvider"/>: an engine named like a client, or a client that
 /// <c>UseHostRegistry</c> names the engine, shares one view of each host with it. The container's
 /// <see cref="TimeProvider"/>, <see cref="IMeterFactory"/> and <see cref="ILoggerFactory"/> are used when registered.

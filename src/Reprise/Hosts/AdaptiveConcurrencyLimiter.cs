@@ -42,6 +42,10 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         _idleSince = timeProvider.GetTimestamp();
     }
 
+    /// <summary>The limiter the options describe.</summary>
+    public static AdaptiveConcurrencyLimiter For(HostCoordinationOptions options, TimeProvider timeProvider) => new(
+        Math.Min(options.MinConcurrency, options.MaxConcurrency), options.MaxConcurrency, options.AdaptiveConcurrencyEnabled, timeProvider);
+
     /// <summary>Gets the current in-flight limit.</summary>
     public int Limit
     {
@@ -118,13 +122,15 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
             cancellationToken.ThrowIfCancellationRequested();
             waiter = new Waiter(count);
             waiter.Node = _queue.AddLast(waiter);
-        }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            waiter.Registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((AdaptiveConcurrencyLimiter)((object[])state!)[0]).Cancel((Waiter)((object[])state!)[1], token),
-                new object[] { this, waiter });
+            // Registered under the lock, before anyone can grant the waiter, so that whoever completes it disposes the
+            // registration. A token cancelled meanwhile runs Cancel here, which takes this (reentrant) lock again.
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.UnsafeRegister(
+                    static (state, token) => ((AdaptiveConcurrencyLimiter)((object[])state!)[0]).Cancel((Waiter)((object[])state!)[1], token),
+                    new object[] { this, waiter });
+            }
         }
 
         return waiter.Task;
@@ -162,14 +168,13 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         List<Waiter>? granted;
         lock (_lock)
         {
-            // Grow only when the limit binds (Netflix AIMDLimit: in flight at least half the limit); an idle limit says
-            // nothing about what the host can take.
-            if (_limit >= _max || _inFlight * 2 < CurrentLimit)
+            double grown = Grown(_limit, _inFlight, _min, _max);
+            if (grown == _limit)
             {
                 return;
             }
 
-            _limit = Math.Min(_max, _limit + (1.0 / _limit));
+            _limit = grown;
             granted = GrantQueuedLocked();
         }
 
@@ -186,14 +191,24 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
 
         lock (_lock)
         {
-            // Symmetric to the growth rule: a limit that did not bind (fewer than half its permits in use) did not let
-            // the overload happen, and shrinking it would only ratchet it down while the rate limit does the work.
-            if (_inFlight * 2 >= CurrentLimit)
-            {
-                _limit = Math.Max(_min, _limit * _decreaseFactor);
-            }
+            _limit = Shrunk(_limit, _inFlight, _min, _max, _decreaseFactor);
         }
     }
+
+    /// <summary>
+    /// The limit after a success: one more permit per round trip's worth of successes, only while the limit binds
+    /// (Netflix AIMDLimit: in flight at least half the limit); an idle limit says nothing about what the host can take.
+    /// </summary>
+    internal static double Grown(double limit, int inFlight, int min, int max) =>
+        limit >= max || inFlight * 2 < Math.Clamp((int)limit, min, max) ? limit : Math.Min(max, limit + (1.0 / limit));
+
+    /// <summary>
+    /// The limit after an overload: times the decrease factor, at least the floor. Symmetric to the growth rule: a limit
+    /// that did not bind (fewer than half its permits in use) did not let the overload happen, and shrinking it would only
+    /// ratchet it down while the rate limit does the work.
+    /// </summary>
+    internal static double Shrunk(double limit, int inFlight, int min, int max, double factor) =>
+        inFlight * 2 >= Math.Clamp((int)limit, min, max) ? Math.Max(min, limit * factor) : limit;
 
     /// <inheritdoc/>
     public override RateLimiterStatistics? GetStatistics()

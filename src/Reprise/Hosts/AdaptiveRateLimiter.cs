@@ -3,25 +3,16 @@ using System.Threading.RateLimiting;
 namespace Reprise.Hosts;
 
 /// <summary>
-/// A send-rate limiter that engages once a host throttles and then adapts its rate by CUBIC, as the AWS SDKs'
-/// adaptive retry mode does: a token bucket filled at the current rate, which falls to beta times the measured
-/// accept rate on a throttle and grows back along W(t) = C (t - K)^3 + W_max (RFC 8312 section 4.1),
-/// never above twice the measured send rate (botocore <c>retries/adaptive.py</c>). The constants are in
-/// <see cref="HostCoordinationDefaults"/>; docs/host-coordination.md gives the reasons.
+/// A send-rate limiter that engages once a host throttles and then paces sends at the rate its
+/// <see cref="CubicRateController"/> decides from what its <see cref="RateMeter"/> measures: a token bucket filled at
+/// the current rate, as the AWS SDKs' adaptive retry mode does. This class is the bucket, the lock and the BCL
+/// <see cref="RateLimiter"/> surface; the constants are in <see cref="HostCoordinationDefaults"/>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// A throttle that pauses the host (a 429 with Retry-After) costs the whole pause, so after one the rate recovers to
-/// the last maximum in <see cref="HostCoordinationDefaults.PausedRecovery"/> and probes above it at a scale relative
-/// to it: briskly while searching, slowly once two maxima agree. The host's first throttle, before any measurement,
-/// starts a slow start (the rate doubles every half second from a cautious guess) as TCP does; CUBIC's fast
-/// convergence keeps a maximum read off a burst-inflated measurement from holding the rate above the limit.
-/// </para>
-/// <para>
 /// Before the first throttle every request passes: a concurrency limit is enough for a host that never pushes back.
-/// A pause (<see cref="PauseUntil"/>) lets no token accrue, so sending resumes at the adapted rate, not in a burst.
-/// Waiters reserve tokens ahead (the bucket may go negative), which serves them in order without a timer.
-/// </para>
+/// A stop of sending (<see cref="PauseUntil"/>: a pause or an open circuit) lets no token accrue, so sending resumes at
+/// the adapted rate, not in a burst. Waiters reserve tokens ahead (the bucket may go negative), which serves them in
+/// order without a timer.
 /// </remarks>
 internal sealed class AdaptiveRateLimiter : RateLimiter
 {
@@ -31,34 +22,12 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly long _origin;
-    private readonly double _beta;
-    private readonly double _scale;
+    private readonly RateMeter _meter = new();
+    private readonly CubicRateController _controller;
     private bool _engaged;
     private double _fillRate;
     private double _tokens;
     private TimeSpan _lastRefill;
-
-    // CUBIC state (RFC 8312 W_max, K, and the time of the last decrease).
-    private double _lastMaxRate;
-    private double _k;
-    private TimeSpan _lastThrottle;
-    // CUBIC's C, split: below the last maximum (concave, recovering) and above it (convex, probing).
-    private double _probeScale;
-    private double _recoveryScale;
-    private bool _slowStart;
-    private double _slowStartRate;
-    private TimeSpan _slowStartFrom;
-    private bool _slowStartExit;
-
-    // Measured send and accept rates: responses per window of at least RateMeasureBucket, smoothed (botocore RateClocker,
-    // which counts in fixed 0.5 s buckets; a window here starts exactly when sending starts or resumes, so a pause or
-    // a slow start-up does not dilute the first window after it).
-    private double _measuredRate;
-    private double _acceptedRate;
-    private TimeSpan _windowStart = TimeSpan.MinValue;
-    private long _windowResponses;
-    private long _windowAccepted;
-    private TimeSpan _pausedUntil = TimeSpan.MinValue;
     private long _successful;
     private long _failed;
 
@@ -66,8 +35,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     {
         _timeProvider = timeProvider;
         _origin = origin;
-        _beta = beta;
-        _scale = scale;
+        _controller = new CubicRateController(beta, scale);
     }
 
     /// <summary>Gets the current send rate in requests per second, or null before the host first throttled.</summary>
@@ -89,7 +57,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         {
             lock (_lock)
             {
-                return _measuredRate;
+                return _meter.MeasuredRate;
             }
         }
     }
@@ -112,8 +80,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     private double Capacity => Math.Max(1, _fillRate * HostCoordinationDefaults.RateBurst.TotalSeconds);
 
-    /// <summary>Takes a token if one is there; otherwise tells how long until one is.</summary>
-    public bool TryTake(TimeSpan now, out TimeSpan retryAfter)
+    /// <summary>Takes <paramref name="count"/> tokens if they are there, or none; otherwise tells how long until they are.</summary>
+    public bool TryTake(TimeSpan now, out TimeSpan retryAfter, int count = 1)
     {
         lock (_lock)
         {
@@ -125,15 +93,15 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             }
 
             Refill(now);
-            if (now >= _lastRefill && _tokens >= 1)
+            if (now >= _lastRefill && _tokens >= count)
             {
-                _tokens--;
+                _tokens -= count;
                 _successful++;
                 return true;
             }
 
             _failed++;
-            retryAfter = UntilTokens(now, 1);
+            retryAfter = UntilTokens(now, count);
             return false;
         }
     }
@@ -169,14 +137,14 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>Gives back a reserved token that was not used.</summary>
-    public void Unreserve()
+    /// <summary>Gives back <paramref name="count"/> reserved tokens that were not used.</summary>
+    public void Unreserve(int count = 1)
     {
         lock (_lock)
         {
             if (_engaged)
             {
-                _tokens = Math.Min(Capacity, _tokens + 1);
+                _tokens = Math.Min(Capacity, _tokens + count);
             }
         }
     }
@@ -191,19 +159,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     {
         lock (_lock)
         {
-            if (until <= _pausedUntil)
-            {
-                return;
-            }
-
-            _pausedUntil = until;
-            if (_windowStart != TimeSpan.MinValue && now - _windowStart >= HostCoordinationDefaults.RateMeasureBucket / 2)
-            {
-                // Sending stops here: half a window or more is a measurement worth keeping.
-                CloseWindow(now);
-            }
-
-            if (_engaged)
+            if (_meter.Stop(now, until) && _engaged)
             {
                 Refill(now);
                 if (until > _lastRefill)
@@ -223,8 +179,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     {
         lock (_lock)
         {
-            var (measured, acceptedRate, guessed) = Measure(now, accepted: !throttled);
-            double newRate;
+            var sample = _meter.Measure(now, accepted: !throttled);
+            double rate;
             if (throttled)
             {
                 if (!decrease)
@@ -232,81 +188,27 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                     return;
                 }
 
-                // A throttle that pauses the host has already shed a pause's worth of requests and will cost as much
-                // again the next time: back off less, and probe above the last maximum slowly (a scale relative to it).
-                double beta = paused ? HostCoordinationDefaults.PausedCubicBeta : _beta;
-                double rateToUse;
-                if (_slowStart)
-                {
-                    // Doubling drew the throttle: the host took half this rate a moment ago. Settle between the two, as
-                    // TCP sets its threshold to half the window that met the first loss of slow start.
-                    rateToUse = _fillRate * HostCoordinationDefaults.SlowStartExitFactor;
-                }
-                else
-                {
-                    // botocore anchors the decrease on the measured send rate, so its plateau (W_max) sits on the rate
-                    // that drew the throttle. The rate the host actually accepted is where it stops throttling;
-                    // anchoring there keeps the plateau just under the limit.
-                    double accepted = (acceptedRate > 0 ? acceptedRate : measured) * HostCoordinationDefaults.AcceptedRateMargin;
-                    rateToUse = Math.Min(accepted, _engaged ? Math.Min(measured, _fillRate) : measured);
-                    if (_engaged)
-                    {
-                        // A measurement taken while sending below the limit reads low; one throttle takes at most CUBIC's
-                        // own decrease off the current rate.
-                        rateToUse = Math.Max(rateToUse, _fillRate * _beta);
-                    }
-                }
-
-                bool wasSlowStart = _slowStart;
-                // The host's first throttle, before any measurement, says little: what the host took in the first
-                // instant is mostly its burst. Start low and double until the next throttle (slow start).
-                _slowStart = !_engaged && guessed;
-
-                // CUBIC's fast convergence (RFC 8312 section 4.6): a throttle that came before the rate got back above
-                // the last maximum says that maximum is too high, so the next one sits lower still. Without it a
-                // maximum read off a measurement inflated by the host's burst would hold the rate above the limit.
-                if (_engaged && !wasSlowStart && _fillRate <= _lastMaxRate)
-                {
-                    rateToUse = Math.Min(rateToUse, _fillRate * (1 + beta) / 2);
-                }
-
-                bool confirmed = !_slowStartExit && Math.Abs(rateToUse - _lastMaxRate) <= HostCoordinationDefaults.ConfirmedMaximumTolerance * _lastMaxRate;
-                _slowStartExit = wasSlowStart;
-                _lastMaxRate = rateToUse;
-                _probeScale = paused ? (confirmed ? HostCoordinationDefaults.PausedProbeScale : HostCoordinationDefaults.PausedSearchScale) * rateToUse : _scale;
-                _recoveryScale = paused ? (1 - beta) * rateToUse / Math.Pow(HostCoordinationDefaults.PausedRecovery.TotalSeconds, 3) : _scale;
-                _k = Math.Cbrt(_lastMaxRate * (1 - beta) / _recoveryScale);
-                _lastThrottle = now;
-                newRate = rateToUse * beta;
-                _slowStartRate = newRate;
-                _slowStartFrom = _pausedUntil > now ? _pausedUntil : now;
+                var resumeAt = _meter.ResumeAt(now);
+                rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
                 if (!_engaged)
                 {
                     // One token, as after any pause: the first request when sending resumes goes at once.
                     _engaged = true;
                     _tokens = 1;
-                    _lastRefill = _pausedUntil > now ? _pausedUntil : now;
+                    _lastRefill = resumeAt;
                 }
             }
             else if (!_engaged)
             {
                 return;
             }
-            else if (_slowStart)
-            {
-                // Doubles every measure window from the rate set at the throttle, counted from when sending resumed.
-                double since = (now - _slowStartFrom).TotalSeconds;
-                newRate = _slowStartRate * Math.Pow(2, Math.Max(0, since) / HostCoordinationDefaults.SlowStartDoubling.TotalSeconds);
-                measured = Math.Max(measured, newRate / 2);
-            }
             else
             {
-                double t = (now - _lastThrottle).TotalSeconds - _k;
-                newRate = ((t < 0 ? _recoveryScale : _probeScale) * t * t * t) + _lastMaxRate;
+                rate = _controller.OnAccepted(now, sample);
             }
 
             Refill(now);
-            _fillRate = Math.Max(HostCoordinationDefaults.MinRate, Math.Min(newRate, HostCoordinationDefaults.MaxRateIncreaseFactor * measured));
+            _fillRate = rate;
             _tokens = Math.Min(_tokens, Capacity);
         }
     }
@@ -331,25 +233,26 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        var now = Now;
-        for (int i = 0; i < permitCount; i++)
-        {
-            if (!TryTake(now, out _))
-            {
-                return FailedLease;
-            }
-        }
-
-        return SuccessfulLease;
+        return permitCount == 0 || TryTake(Now, out _, permitCount) ? SuccessfulLease : FailedLease;
     }
 
     /// <inheritdoc/>
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        for (int i = 0; i < permitCount; i++)
+        int taken = 0;
+        try
         {
-            await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
+            for (; taken < permitCount; taken++)
+            {
+                await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (taken > 0)
+        {
+            // All or none: the tokens taken before the cancellation go back.
+            Unreserve(taken);
+            throw;
         }
 
         return SuccessfulLease;
@@ -386,61 +289,6 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             }
         }
     }
-
-    /// <summary>Counts a response and returns the send and accept rates: smoothed over closed windows, or over the open one before any closed.</summary>
-    private (double Sent, double Accepted, bool Guessed) Measure(TimeSpan now, bool accepted)
-    {
-        if (_pausedUntil != TimeSpan.MinValue && now >= _pausedUntil)
-        {
-            // A pause is not a lower send rate: measuring across it would cap the rate after it at twice a rate diluted
-            // by idle time. The next window starts when sending resumes; the rates measured before it stand.
-            _windowStart = _pausedUntil;
-            _pausedUntil = TimeSpan.MinValue;
-            _windowResponses = 0;
-            _windowAccepted = 0;
-        }
-        else if (_windowStart == TimeSpan.MinValue)
-        {
-            _windowStart = now;
-        }
-
-        _windowResponses++;
-        if (accepted)
-        {
-            _windowAccepted++;
-        }
-
-        double seconds = (now - _windowStart).TotalSeconds;
-        if (seconds >= HostCoordinationDefaults.RateMeasureBucket.TotalSeconds)
-        {
-            CloseWindow(now);
-        }
-
-        if (_measuredRate > 0)
-        {
-            return (_measuredRate, _acceptedRate, false);
-        }
-
-        // Before the first window closes there is no measurement yet (botocore then uses 0 and drops to its minimum
-        // rate). The responses so far over a whole window are a cautious first guess: early responses are mostly the
-        // host's burst, and a guess too high costs a pause where one too low costs a few windows of slow start.
-        seconds = Math.Max(seconds, HostCoordinationDefaults.FirstGuessWindow.TotalSeconds);
-        return (_windowResponses / seconds, _windowAccepted / seconds, true);
-    }
-
-    private void CloseWindow(TimeSpan now)
-    {
-        double seconds = (now - _windowStart).TotalSeconds;
-        _measuredRate = Smooth(_measuredRate, _windowResponses / seconds);
-        _acceptedRate = Smooth(_acceptedRate, _windowAccepted / seconds);
-        _windowStart = now;
-        _windowResponses = 0;
-        _windowAccepted = 0;
-    }
-
-    /// <summary>Exponential smoothing as botocore's RateClocker, seeded by the first value rather than by zero.</summary>
-    private static double Smooth(double previous, double current) =>
-        previous <= 0 ? current : (current * HostCoordinationDefaults.RateMeasureSmoothing) + (previous * (1 - HostCoordinationDefaults.RateMeasureSmoothing));
 
     private void Refill(TimeSpan now)
     {

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace Reprise.Hosts;
 
@@ -10,8 +10,6 @@ namespace Reprise.Hosts;
 /// </summary>
 public sealed class HostCoordinationOptions
 {
-    private const string RangeMessage = "HostCoordinationOptions.{0} must be between {1} and {2}.";
-
     /// <summary>Gets options with every part of host coordination switched off: nothing is paused, throttled or limited.</summary>
     public static HostCoordinationOptions Disabled => new()
     {
@@ -33,7 +31,7 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets the longest pause a server's Retry-After or an open circuit can impose on a host.</summary>
     /// <value>The default value is 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = RangeMessage)]
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxPause { get; set; } = HostCoordinationDefaults.MaxPause;
 
     /// <summary>
@@ -41,7 +39,7 @@ public sealed class HostCoordinationOptions
     /// all arrive in the same millisecond: each waits an extra random delay up to this fraction of the pause.
     /// </summary>
     /// <value>The default value is 0.1 (10% of the pause).</value>
-    [Range(0.0, 1.0, ErrorMessage = RangeMessage)]
+    [Range(0.0, 1.0)]
     public double PauseReleaseSpread { get; set; } = HostCoordinationDefaults.PauseReleaseSpread;
 
     /// <summary>
@@ -57,12 +55,12 @@ public sealed class HostCoordinationOptions
     /// host's recent requests are accepted.
     /// </summary>
     /// <value>The default value is 2 (throttling starts below a 50% accept ratio).</value>
-    [Range(1.0, 100.0, ErrorMessage = RangeMessage)]
+    [Range(1.0, 100.0)]
     public double RetryThrottlingK { get; set; } = HostCoordinationDefaults.RetryThrottlingK;
 
     /// <summary>Gets or sets the sliding window over which requests and accepts are counted (ten buckets).</summary>
     /// <value>The default value is 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = RangeMessage)]
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryThrottlingWindow { get; set; } = HostCoordinationDefaults.RetryThrottlingWindow;
 
     /// <summary>
@@ -70,7 +68,7 @@ public sealed class HostCoordinationOptions
     /// failures (bad luck on a small sample) do not hold retries back.
     /// </summary>
     /// <value>The default value is 20 requests.</value>
-    [Range(0, int.MaxValue, ErrorMessage = RangeMessage)]
+    [Range(0, int.MaxValue)]
     public int RetryThrottlingFreeRequests { get; set; } = HostCoordinationDefaults.RetryThrottlingFreeRequests;
 
     /// <summary>
@@ -89,7 +87,7 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets how many failures or timeouts in a row open the circuit.</summary>
     /// <value>The default value is 20 (a host failing 40% at random trips about once in 10^8 attempts).</value>
-    [Range(1, 100_000, ErrorMessage = RangeMessage)]
+    [Range(1, 100_000)]
     public int CircuitBreakerFailureThreshold { get; set; } = HostCoordinationDefaults.CircuitBreakerFailureThreshold;
 
     /// <summary>
@@ -97,12 +95,12 @@ public sealed class HostCoordinationOptions
     /// it doubles after each failed probe up to <see cref="CircuitBreakerMaxProbeInterval"/>.
     /// </summary>
     /// <value>The default value is 1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = RangeMessage)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan CircuitBreakerProbeInterval { get; set; } = HostCoordinationDefaults.CircuitBreakerProbeInterval;
 
     /// <summary>Gets or sets the longest wait between probes of an open circuit.</summary>
     /// <value>The default value is 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = RangeMessage)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan CircuitBreakerMaxProbeInterval { get; set; } = HostCoordinationDefaults.CircuitBreakerMaxProbeInterval;
 
     /// <summary>
@@ -122,12 +120,12 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets the most requests in flight to one host at once.</summary>
     /// <value>The default value is 100.</value>
-    [Range(1, int.MaxValue, ErrorMessage = RangeMessage)]
+    [Range(1, int.MaxValue)]
     public int MaxConcurrency { get; set; } = HostCoordinationDefaults.MaxConcurrency;
 
     /// <summary>Gets or sets the floor the adaptive in-flight limit never goes below.</summary>
     /// <value>The default value is 1.</value>
-    [Range(1, int.MaxValue, ErrorMessage = RangeMessage)]
+    [Range(1, int.MaxValue)]
     public int MinConcurrency { get; set; } = HostCoordinationDefaults.MinConcurrency;
 
     /// <summary>
@@ -143,50 +141,32 @@ public sealed class HostCoordinationOptions
     /// or <see langword="null"/> for none.
     /// </summary>
     /// <value>The default value is <see langword="null"/> (no fixed limit).</value>
-    [Range(0.001, 1_000_000.0, ErrorMessage = RangeMessage)]
+    [Range(0.001, 1_000_000.0)]
     public double? RateLimit { get; set; }
 
     /// <summary>Gets or sets how many requests the fixed rate limit lets through at once after an idle spell.</summary>
     /// <value>The default value is 1.</value>
-    [Range(1, 1_000_000, ErrorMessage = RangeMessage)]
+    [Range(1, 1_000_000)]
     public int RateLimitBurst { get; set; } = HostCoordinationDefaults.RateLimitBurst;
 
     /// <summary>Gets or sets how long a host's state is kept after its last request before it may be dropped.</summary>
     /// <value>The default value is 5 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = RangeMessage)]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = HostCoordinationDefaults.IdleTimeout;
 
     /// <summary>
     /// Gets or sets the most hosts a registry tracks; beyond it the least recently used are dropped first.
     /// </summary>
     /// <value>The default value is 10,000 hosts.</value>
-    [Range(1, 10_000_000, ErrorMessage = RangeMessage)]
+    [Range(1, 10_000_000)]
     public int MaxHosts { get; set; } = HostCoordinationDefaults.MaxHosts;
 
     /// <summary>Checks every option against its allowed range and the rules across options.</summary>
-    /// <exception cref="ValidationException">An option is out of range; the message names it and the allowed range.</exception>
-    public void Validate()
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
-        {
-            throw new ValidationException(results[0].ErrorMessage);
-        }
-
-        if (MinConcurrency > MaxConcurrency)
-        {
-            throw new ValidationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"HostCoordinationOptions.MinConcurrency must be between 1 and MaxConcurrency ({MaxConcurrency})."));
-        }
-
-        if (CircuitBreakerProbeInterval > CircuitBreakerMaxProbeInterval)
-        {
-            throw new ValidationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.001 and CircuitBreakerMaxProbeInterval ({CircuitBreakerMaxProbeInterval})."));
-        }
-    }
+    /// <exception cref="OptionsValidationException">
+    /// An option is out of range; each of its failures names the option and the allowed range, as on start-up under
+    /// dependency injection.
+    /// </exception>
+    public void Validate() => HostCoordinationOptionsValidator.ThrowIfInvalid(this);
 
     internal HostCoordinationOptions Clone() => (HostCoordinationOptions)MemberwiseClone();
 }

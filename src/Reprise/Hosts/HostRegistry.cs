@@ -33,7 +33,7 @@ public sealed class HostRegistry
     /// <param name="options">The options; copied, so later changes to them have no effect.</param>
     /// <param name="timeProvider">The time source; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public HostRegistry(HostCoordinationOptions options, TimeProvider? timeProvider = null)
         : this(options, timeProvider, static () => Random.Shared.NextDouble())
     {
@@ -60,19 +60,15 @@ public sealed class HostRegistry
 
     internal HostCoordinationOptions Options { get; }
 
-    /// <summary>Sets who hears state changes of this registry's hosts, unless someone already does.</summary>
-    /// <returns>Whether <paramref name="observer"/> was attached.</returns>
-    internal bool TryAttachObserver(IHostObserver observer)
+    /// <summary>
+    /// Adds <paramref name="observer"/> to those who hear state changes of this registry's hosts, unless one that reports
+    /// to an equal <paramref name="sink"/> already does.
+    /// </summary>
+    internal void AttachObserver(IHostObserver observer, object sink)
     {
         lock (_sweepLock)
         {
-            if (_context.Observer is not null)
-            {
-                return false;
-            }
-
-            _context.Observer = observer;
-            return true;
+            _context.Observer = HostObservers.Add(_context.Observer as HostObservers, observer, sink);
         }
     }
 
@@ -104,16 +100,16 @@ public sealed class HostRegistry
     /// same per-host limit that Reprise's own requests use.
     /// </summary>
     /// <param name="uri">Any absolute URI of the host.</param>
-    /// <returns>The host's concurrency limiter.</returns>
-    public RateLimiter GetConcurrencyLimiter(Uri uri) => GetState(uri).ConcurrencyLimiter;
+    /// <returns>A view of the host's concurrency limiter: disposing it ends the view, not the host's limiter.</returns>
+    public RateLimiter GetConcurrencyLimiter(Uri uri) => new SharedLimiterView(GetState(uri).ConcurrencyLimiter);
 
     /// <summary>
     /// Gets the host's adaptive send-rate limiter as a BCL <see cref="RateLimiter"/>, or null when adaptive rate is
     /// off. It lets everything through until the host first throttles, then paces sends at the adapted rate.
     /// </summary>
     /// <param name="uri">Any absolute URI of the host.</param>
-    /// <returns>The host's rate limiter, or null.</returns>
-    public RateLimiter? GetRateLimiter(Uri uri) => GetState(uri).RateLimiter;
+    /// <returns>A view of the host's rate limiter (disposing it ends the view, not the host's limiter), or null.</returns>
+    public RateLimiter? GetRateLimiter(Uri uri) => GetState(uri).RateLimiter is { } limiter ? new SharedLimiterView(limiter) : null;
 
     internal HostState GetState(Uri uri) => GetState(uri, _context.Now);
 

@@ -4,13 +4,18 @@ using System.Threading.RateLimiting;
 namespace Reprise.Hosts;
 
 /// <summary>
-/// One host's shared view: pause, retry throttle, circuit breaker and adaptive limits.
-/// Every request to the host passes the gates in this order: pause, circuit, retry throttle, concurrency, rate.
+/// One host's shared view: the gate order and the lock over the gates, each its own part: the pause
+/// (<see cref="HostPause"/>), the circuit (<see cref="CircuitController"/>), the retry throttle (<see cref="RetryThrottle"/>),
+/// the concurrency limit (<see cref="AdaptiveConcurrencyLimiter"/>) and the rate (<see cref="AdaptiveRateLimiter"/>).
+/// Every request to the host passes the gates in that order.
 /// </summary>
 /// <remarks>
-/// One lock guards the gates. The limiters have their own locks and are only ever taken inside this one, never the
-/// other way round. Nothing waits while holding a lock; waiters are woken by timers of the registry's
-/// <see cref="TimeProvider"/> or by <see cref="_changed"/>, a signal completed when a probe ends or the host accepts.
+/// One lock guards the pause, the circuit, the retry throttle and the round-trip estimate, which have no lock of their
+/// own. The limiters have their own locks; they are taken under this one or alone (waiting in line, or by a caller of
+/// <see cref="HostRegistry.GetConcurrencyLimiter"/>), and a limiter never takes this lock nor calls back into the host
+/// state, so the order is always this lock, then a limiter's. Observers are called under this lock. Nothing waits while
+/// holding a lock; waiters are woken by timers of the registry's <see cref="TimeProvider"/> or by <see cref="_changed"/>,
+/// a signal completed when a probe ends or the host accepts.
 /// </remarks>
 internal sealed class HostState
 {
@@ -22,22 +27,13 @@ internal sealed class HostState
     private readonly AdaptiveRateLimiter? _rate;
     private readonly TokenBucketRateLimiter? _fixedRate;
     private readonly TimeSpan _fixedRateInterval;
-
-    // Shared pause from a server's Retry-After.
-    private TimeSpan _pausedUntil;
-    private TimeSpan _pauseLength;
-
-    // Circuit breaker. HalfOpen means the single probe is in flight.
-    private HostCircuitState _circuit;
-    private int _consecutiveFailures;
-    private int _failedProbes;
-    private TimeSpan _nextProbeAt;
-    private TimeSpan _openInterval;
+    private readonly HostPause _pause;
+    private readonly CircuitController _circuit;
+    private readonly RoundTripEstimate _roundTrip = new();
+    private readonly OverloadDetector _overload = new();
 
     private TaskCompletionSource? _changed;
     private long _grantSequence;
-    private long _lastDecreaseSequence;
-    private TimeSpan _smoothedRoundTrip = TimeSpan.FromMilliseconds(100);
     private int _waiting;
     private long _lastSeenTicks;
 
@@ -46,40 +42,12 @@ internal sealed class HostState
         Key = key;
         _context = context;
         _options = context.Options;
-        if (_options.RetryThrottlingEnabled)
-        {
-            _throttle = new RetryThrottle(
-                _options.RetryThrottlingWindow,
-                HostCoordinationDefaults.RetryThrottlingBuckets,
-                _options.RetryThrottlingK,
-                _options.RetryThrottlingFreeRequests);
-        }
-
-        _concurrency = new AdaptiveConcurrencyLimiter(
-            Math.Min(_options.MinConcurrency, _options.MaxConcurrency),
-            _options.MaxConcurrency,
-            _options.AdaptiveConcurrencyEnabled,
-            context.TimeProvider);
-
-        if (_options.AdaptiveRateEnabled)
-        {
-            _rate = new AdaptiveRateLimiter(context.TimeProvider, context.Origin);
-        }
-
-        if (_options.RateLimit is { } rate)
-        {
-            // Replenished on demand rather than by the limiter's own timer, so that an evicted host leaves no timer behind.
-            _fixedRateInterval = TimeSpan.FromSeconds(1 / rate);
-            _fixedRate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = _options.RateLimitBurst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = _fixedRateInterval,
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            });
-        }
-
+        _pause = new HostPause(_options.PauseEnabled, _options.MaxPause);
+        _circuit = CircuitController.For(_options, OnCircuitChanged);
+        _throttle = RetryThrottle.For(_options);
+        _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
+        _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
+        _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
         _lastSeenTicks = context.Now.Ticks;
     }
 
@@ -110,7 +78,7 @@ internal sealed class HostState
     internal TimeSpan LastSeen => TimeSpan.FromTicks(Volatile.Read(ref _lastSeenTicks));
 
     /// <summary>Gets whether requests are in flight or waiting: such a state is evicted only as a last resort.</summary>
-    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || _circuit == HostCircuitState.HalfOpen;
+    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || _circuit.State == HostCircuitState.HalfOpen;
 
     internal void Touch(TimeSpan now) => Volatile.Write(ref _lastSeenTicks, now.Ticks);
 
@@ -137,8 +105,8 @@ internal sealed class HostState
 
         return permit ?? gate switch
         {
-            Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pauseLength)),
-            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_openInterval)),
+            Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pause.Length)),
+            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
             Gate.Probing => HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval),
             Gate.RetryThrottled => HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait),
             _ => HostPermit.Refuse(limitReason ?? HostDenialReasons.ConcurrencyLimit, wait),
@@ -176,52 +144,42 @@ internal sealed class HostState
     }
 
     /// <summary>Takes in what one attempt told us about the host, at <paramref name="completedAt"/> (the registry's time) or now.</summary>
-    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null)
+    /// <param name="permit">The attempt's permit.</param>
+    /// <param name="signal">What the attempt told us.</param>
+    /// <param name="serverRetryAfter">The wait the server asked for, if any.</param>
+    /// <param name="completedAt">When the attempt ended, on the registry's clock; now when null.</param>
+    /// <param name="roundTrip">The measured round trip (send to response headers); null for timeouts, errors and cancellations, which are not sampled.</param>
+    internal void OnCompleted(HostPermit permit, HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null, TimeSpan? roundTrip = null)
     {
         var now = completedAt ?? _context.Now;
-        TaskCompletionSource? wake = null;
-        var retryAfter = serverRetryAfter is { } ra && ra > TimeSpan.Zero
-            ? (ra > _options.MaxPause ? _options.MaxPause : ra)
-            : (TimeSpan?)null;
-
+        var retryAfter = _pause.Cap(serverRetryAfter);
+        TaskCompletionSource? wake;
         lock (_lock)
         {
             if (signal != HostSignal.Cancelled)
             {
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
-                _smoothedRoundTrip = TimeSpan.FromTicks(((_smoothedRoundTrip.Ticks * 7) + (now - permit.GrantedAt).Ticks) / 8);
             }
 
-            if (permit.IsProbe)
+            if (roundTrip is { } sample)
             {
-                OnProbeCompletedLocked(now, signal, retryAfter);
-                wake = TakeChangedLocked();
-            }
-            else if (_options.CircuitBreakerEnabled && _circuit == HostCircuitState.Closed)
-            {
-                if (signal == HostSignal.Accepted)
-                {
-                    _consecutiveFailures = 0;
-                }
-                else if (signal is HostSignal.Failed or HostSignal.TimedOut
-                    && ++_consecutiveFailures >= _options.CircuitBreakerFailureThreshold)
-                {
-                    OpenLocked(now, retryAfter ?? _options.CircuitBreakerProbeInterval);
-                }
+                _roundTrip.Sample(sample);
             }
 
-            if (signal == HostSignal.Throttled && retryAfter is { } pause && _options.PauseEnabled)
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter))
             {
-                PauseLocked(now, pause);
+                _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
 
-            // React to overload once per round trip: only a request granted after the last decrease may decrease again,
-            // as TCP reduces its window once per loss event (RFC 5681 section 3.2), not once per lost segment.
-            bool overload = signal is HostSignal.Throttled or HostSignal.TimedOut;
-            bool decrease = overload && permit.Sequence > _lastDecreaseSequence;
+            if (signal == HostSignal.Throttled && retryAfter is { } pause && _pause.Extend(now, pause))
+            {
+                _rate?.PauseUntil(now, _pause.Until);
+                _context.Observer?.OnPaused(Key, pause);
+            }
+
+            bool decrease = _overload.ShouldDecrease(signal, permit.Sequence, _grantSequence);
             if (decrease)
             {
-                _lastDecreaseSequence = _grantSequence;
                 _concurrency.OnOverload();
             }
             else if (signal == HostSignal.Accepted)
@@ -231,18 +189,12 @@ internal sealed class HostState
 
             if (signal != HostSignal.Cancelled)
             {
-                _rate?.OnResponse(
-                    now,
-                    signal == HostSignal.Throttled,
-                    decrease && signal == HostSignal.Throttled,
-                    paused: retryAfter is not null && _options.PauseEnabled);
+                bool throttled = signal == HostSignal.Throttled;
+                _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
             }
 
-
-            if (signal == HostSignal.Accepted)
-            {
-                wake ??= TakeChangedLocked();
-            }
+            // A probe's outcome and an accepted request may let waiters through.
+            wake = permit.IsProbe || signal == HostSignal.Accepted ? TakeChangedLocked() : null;
         }
 
         wake?.TrySetResult();
@@ -255,21 +207,16 @@ internal sealed class HostState
         var now = _context.Now;
         lock (_lock)
         {
-            TimeSpan? pausedUntil = null;
-            if (_options.PauseEnabled && _pausedUntil > now)
+            TimeSpan? pausedUntil = _pause.IsPaused(now, out _) ? _pause.Until : null;
+            if (_circuit.State == HostCircuitState.Open && _circuit.NextProbeAt > now && (pausedUntil is null || _circuit.NextProbeAt > pausedUntil))
             {
-                pausedUntil = _pausedUntil;
-            }
-
-            if (_circuit == HostCircuitState.Open && _nextProbeAt > now && (pausedUntil is null || _nextProbeAt > pausedUntil))
-            {
-                pausedUntil = _nextProbeAt;
+                pausedUntil = _circuit.NextProbeAt;
             }
 
             return new HostSnapshot(
                 Key,
                 pausedUntil is { } until ? _context.ToUtc(until) : null,
-                _circuit,
+                _circuit.State,
                 _throttle?.RejectProbability(now) ?? 0,
                 _throttle?.Requests ?? 0,
                 _throttle?.Accepts ?? 0,
@@ -297,7 +244,7 @@ internal sealed class HostState
                         return HostPermit.Refuse(HostDenialReasons.Deadline, wait);
 
                     case Gate.Paused:
-                        await Task.Delay(wait + PauseSpread(_pauseLength), time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.CircuitOpen:
@@ -306,7 +253,7 @@ internal sealed class HostState
                             return HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait);
                         }
 
-                        await Task.Delay(wait + PauseSpread(_openInterval), time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.Probing:
@@ -319,7 +266,7 @@ internal sealed class HostState
 
                         // When the probe closes the circuit everyone who waited for it is released spread out too,
                         // before the re-check below could grant them all at once.
-                        await Task.Delay(PauseSpread(_openInterval), time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.RetryThrottled:
@@ -386,7 +333,7 @@ internal sealed class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if ((_options.PauseEnabled && now < _pausedUntil) || _circuit != HostCircuitState.Closed)
+                if (StoppedWhileInLineLocked(now))
                 {
                     return null;
                 }
@@ -417,75 +364,87 @@ internal sealed class HostState
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Runs the gates; grants a permit when all pass and the limits have room right now.</summary>
+    /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
     private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
     {
         limitReason = null;
-        wait = TimeSpan.Zero;
-        if (_options.PauseEnabled && now < _pausedUntil)
+        if (_pause.IsPaused(now, out wait))
         {
-            wait = _pausedUntil - now;
             gate = Gate.Paused;
             return null;
         }
 
-        if (_circuit == HostCircuitState.Open && now >= _nextProbeAt)
+        switch (_circuit.Check(now, out wait))
         {
-            // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
-            TransitionLocked(HostCircuitState.HalfOpen);
-            gate = Gate.Probe;
-            return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
-        }
+            case CircuitCheck.Probe:
+                // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
+                gate = Gate.Probe;
+                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
 
-        if (_circuit == HostCircuitState.Open)
-        {
-            wait = _nextProbeAt - now;
-            gate = Gate.CircuitOpen;
-            return null;
-        }
-
-        if (_circuit == HostCircuitState.HalfOpen)
-        {
-            // Woken by the probe's outcome; the timeout only guards against a probe that is never reported.
-            wait = _options.CircuitBreakerMaxProbeInterval;
-            gate = Gate.Probing;
-            return null;
-        }
-
-        if (isRetry && _throttle is not null && !check.Passed)
-        {
-            double reject = _throttle.RejectProbability(now);
-            if (reject > 0 && _context.Random() < reject)
-            {
-                if (!check.Counted)
-                {
-                    _context.Observer?.OnRetryThrottled(Key);
-                    // SRE book: requests the client itself rejected count as requests, which keeps the ratio honest.
-                    _throttle.Record(now, addRequest: true, accepted: false);
-                    check.Counted = true;
-                }
-
-                wait = _throttle.BucketLength;
-                gate = Gate.RetryThrottled;
+            case CircuitCheck.Open:
+                gate = Gate.CircuitOpen;
                 return null;
-            }
 
-            check.Passed = true;
+            case CircuitCheck.Probing:
+                gate = Gate.Probing;
+                return null;
+        }
+
+        if (isRetry && _throttle is not null && !check.Passed && HoldsRetryBackLocked(now, ref check))
+        {
+            wait = _throttle.BucketLength;
+            gate = Gate.RetryThrottled;
+            return null;
         }
 
         gate = Gate.Limited;
+        if (!TryTakeLimitsLocked(now, out limitReason, out wait))
+        {
+            return null;
+        }
+
+        gate = Gate.Pass;
+        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+    }
+
+    /// <summary>Draws whether the retry throttle holds a retry back; a held-back retry is counted once, a passed one never drawn again.</summary>
+    private bool HoldsRetryBackLocked(TimeSpan now, ref RetryCheck check)
+    {
+        Debug.Assert(_throttle is not null, "Only called with a retry throttle.");
+        if (!_throttle.HoldsBack(now, _context.Random))
+        {
+            check.Passed = true;
+            return false;
+        }
+
+        if (!check.Counted)
+        {
+            _context.Observer?.OnRetryThrottled(Key);
+            // SRE book: requests the client itself rejected count as requests, which keeps the ratio honest.
+            _throttle.Record(now, addRequest: true, accepted: false);
+            check.Counted = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes a concurrency slot and the rate tokens, or none of them.</summary>
+    private bool TryTakeLimitsLocked(TimeSpan now, out string? limitReason, out TimeSpan wait)
+    {
+        limitReason = null;
+        wait = TimeSpan.Zero;
         if (!_concurrency.TryEnter())
         {
             limitReason = HostDenialReasons.ConcurrencyLimit;
-            wait = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, _smoothedRoundTrip.Ticks / Math.Max(1, _concurrency.Limit)));
-            return null;
+            wait = _roundTrip.SlotWait(_concurrency.Limit);
+            return false;
         }
 
         if (_rate is not null && !_rate.TryTake(now, out wait))
         {
             _concurrency.Exit();
             limitReason = HostDenialReasons.RateLimit;
-            return null;
+            return false;
         }
 
         if (_fixedRate is not null && !TryTakeFixedRate())
@@ -493,11 +452,25 @@ internal sealed class HostState
             _concurrency.Exit();
             limitReason = HostDenialReasons.RateLimit;
             wait = _fixedRateInterval;
-            return null;
+            return false;
         }
 
-        gate = Gate.Pass;
-        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+        return true;
+    }
+
+    /// <summary>
+    /// After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile. If so the
+    /// rate token goes back (the caller frees the slot), so that the request finds it when it asks again.
+    /// </summary>
+    private bool StoppedWhileInLineLocked(TimeSpan now)
+    {
+        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed)
+        {
+            return false;
+        }
+
+        _rate?.Unreserve();
+        return true;
     }
 
     private bool TryTakeFixedRate()
@@ -508,69 +481,9 @@ internal sealed class HostState
         return lease.IsAcquired;
     }
 
-    private void OnProbeCompletedLocked(TimeSpan now, HostSignal signal, TimeSpan? retryAfter)
-    {
-        Debug.Assert(_circuit == HostCircuitState.HalfOpen, "Only the probe of a half-open circuit is a probe.");
-        switch (signal)
-        {
-            case HostSignal.Accepted:
-                TransitionLocked(HostCircuitState.Closed);
-                _consecutiveFailures = 0;
-                _failedProbes = 0;
-                break;
+    private void OnCircuitChanged(HostCircuitState from, HostCircuitState to) => _context.Observer?.OnCircuitChanged(Key, from, to);
 
-            case HostSignal.Cancelled:
-                // Says nothing about the host: the next waiter probes at once.
-                TransitionLocked(HostCircuitState.Open);
-                _nextProbeAt = now;
-                break;
-
-            default:
-                _failedProbes++;
-                double backoff = _options.CircuitBreakerProbeInterval.Ticks * Math.Pow(2, Math.Min(_failedProbes, 30));
-                var interval = retryAfter ?? TimeSpan.FromTicks((long)Math.Min(backoff, _options.CircuitBreakerMaxProbeInterval.Ticks));
-                OpenLocked(now, interval);
-                break;
-        }
-    }
-
-    private void OpenLocked(TimeSpan now, TimeSpan interval)
-    {
-        if (interval > _options.MaxPause)
-        {
-            interval = _options.MaxPause;
-        }
-
-        TransitionLocked(HostCircuitState.Open);
-        _openInterval = interval;
-        _nextProbeAt = now + interval;
-        _rate?.PauseUntil(now, _nextProbeAt);
-    }
-
-    private void PauseLocked(TimeSpan now, TimeSpan pause)
-    {
-        var until = now + pause;
-        if (until > _pausedUntil)
-        {
-            _pausedUntil = until;
-            _pauseLength = pause;
-            _rate?.PauseUntil(now, until);
-            _context.Observer?.OnPaused(Key, pause);
-        }
-    }
-
-    private void TransitionLocked(HostCircuitState to)
-    {
-        var from = _circuit;
-        _circuit = to;
-        if (from != to)
-        {
-            _context.Observer?.OnCircuitChanged(Key, from, to);
-        }
-    }
-
-    private TimeSpan PauseSpread(TimeSpan length) =>
-        TimeSpan.FromTicks((long)(length.Ticks * _options.PauseReleaseSpread * _context.Random()));
+    private TimeSpan PauseSpread(TimeSpan length) => HostPause.Spread(length, _options.PauseReleaseSpread, _context.Random());
 
     private Task ChangedLocked() =>
         (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

@@ -32,6 +32,11 @@ internal sealed class RetryThrottle
         _free = free;
     }
 
+    /// <summary>The throttle the options describe, or null when retry throttling is off.</summary>
+    public static RetryThrottle? For(HostCoordinationOptions options) => options.RetryThrottlingEnabled
+        ? new RetryThrottle(options.RetryThrottlingWindow, HostCoordinationDefaults.RetryThrottlingBuckets, options.RetryThrottlingK, options.RetryThrottlingFreeRequests)
+        : null;
+
     /// <summary>Gets the length of one bucket: how often the counts change by ageing.</summary>
     public TimeSpan BucketLength => TimeSpan.FromTicks(_bucketTicks);
 
@@ -60,8 +65,23 @@ internal sealed class RetryThrottle
     public double RejectProbability(TimeSpan now)
     {
         Advance(now);
-        double excess = _totalRequests - (_k * _totalAccepts) - _free;
-        return excess <= 0 ? 0 : excess / (_totalRequests + 1);
+        return RejectProbability(_totalRequests, _totalAccepts, _k, _free);
+    }
+
+    /// <summary>Draws whether to hold a retry back now; draws only when the probability is above zero.</summary>
+    /// <param name="now">The registry's time.</param>
+    /// <param name="random">A source of uniform doubles in [0, 1).</param>
+    public bool HoldsBack(TimeSpan now, Func<double> random)
+    {
+        double reject = RejectProbability(now);
+        return reject > 0 && random() < reject;
+    }
+
+    /// <summary>The policy: max(0, (requests - K * accepts - free) / (requests + 1)).</summary>
+    internal static double RejectProbability(long requests, long accepts, double k, int free)
+    {
+        double excess = requests - (k * accepts) - free;
+        return excess <= 0 ? 0 : excess / (requests + 1);
     }
 
     private int Advance(TimeSpan now)

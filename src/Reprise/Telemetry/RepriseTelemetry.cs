@@ -8,7 +8,7 @@ using Reprise.Retry;
 namespace Reprise.Telemetry;
 
 /// <summary>
-/// The logs, metrics and traces of one handler or bulk engine (and of the host registry it first attaches to). Each method checks
+/// The logs, metrics and traces of one handler or bulk engine (and of the host registries it attaches to). Each method checks
 /// whether anyone listens before it computes a tag or a string, so an unobserved request pays a few branches.
 /// </summary>
 internal sealed class RepriseTelemetry : IHostObserver
@@ -49,11 +49,14 @@ internal sealed class RepriseTelemetry : IHostObserver
         return new RepriseTelemetry(options, RepriseMetrics.For(options.MeterFactory ?? meterFactory), options.LoggerFactory ?? loggerFactory, category);
     }
 
-    /// <summary>Reports the hosts of <paramref name="registry"/> in the gauges, and its events here unless it has an observer.</summary>
+    /// <summary>
+    /// Reports the hosts of <paramref name="registry"/> in the gauges, and its events here unless a telemetry with the same
+    /// meters and host logger already hears them (which would count each event twice).
+    /// </summary>
     public void Observe(HostRegistry registry, string? registryName = null)
     {
         Metrics.Track(registry, registryName);
-        registry.TryAttachObserver(this);
+        registry.AttachObserver(this, (Metrics, HostLogger));
     }
 
     public Activity? StartAttempt(HttpMethod method, Uri uri, int attempt)

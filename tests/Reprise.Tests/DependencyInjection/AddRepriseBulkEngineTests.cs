@@ -125,9 +125,9 @@ public class AddRepriseBulkEngineTests
         Assert.Equal("ingest", error.OptionsName);
         Assert.Equal(
             [
-                "Retry.MaxAttempts must be between 1 and 100; it is 0.",
-                "MaxConcurrency must be between 1 and 10000; it is 0.",
-                "BodySink is required when BodyHandling is Sink.",
+                "MaxAttempts: The field ingest.Retry.MaxAttempts must be between 1 and 100.",
+                "MaxConcurrency: The field ingest.MaxConcurrency must be between 1 and 10000.",
+                "BodySink: The field ingest.BodySink is required when BodyHandling is Sink.",
             ],
             error.Failures);
     }
@@ -142,7 +142,7 @@ public class AddRepriseBulkEngineTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Equal("HostCoordinationOptions.MaxConcurrency must be between 1 and 2147483647.", Assert.Single(error.Failures));
+        Assert.Equal("MaxConcurrency: The field BulkEngine.MaxConcurrency must be between 1 and 2147483647.", Assert.Single(error.Failures));
     }
 
     [Fact]

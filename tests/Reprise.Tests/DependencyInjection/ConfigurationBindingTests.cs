@@ -68,7 +68,10 @@ public class ConfigurationBindingTests
 
         Assert.Equal("github", error.OptionsName);
         Assert.Equal(
-            ["MaxAttempts must be between 1 and 100; it is 0.", "Deadline must be more than 0 and at most 1.00:00:00, or infinite; it is 2.00:00:00."],
+            [
+                "MaxAttempts: The field github.MaxAttempts must be between 1 and 100.",
+                "Deadline: The field github.Deadline must be more than 0 and at most 1.00:00:00, or infinite; it is 2.00:00:00.",
+            ],
             error.Failures);
     }
 

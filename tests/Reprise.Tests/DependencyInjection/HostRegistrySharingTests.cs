@@ -84,7 +84,7 @@ public class HostRegistrySharingTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Equal("HostCoordinationOptions.MaxConcurrency must be between 1 and 2147483647.", Assert.Single(error.Failures));
+        Assert.Equal("MaxConcurrency: The field api.MaxConcurrency must be between 1 and 2147483647.", Assert.Single(error.Failures));
         Assert.Equal("api", error.OptionsName);
     }
 }

@@ -137,4 +137,47 @@ public sealed class AdaptiveConcurrencyLimiterTests
         second.Dispose();
         Assert.True(clock.State.TryAcquire(isRetry: false).IsAcquired);
     }
+
+    [Fact]
+    public async Task EnterAsync_WaiterGrantedAsSoonAsItQueues_KeepsNoCancellationRegistration()
+    {
+        // A waiter granted between queueing and registering its cancellation kept the registration (and with it itself)
+        // as long as the caller's token lived. Another thread frees the slot the moment the waiter is in the queue; the
+        // granted waiters must be collectable while the token lives on.
+        using var limiter = Create(max: 1);
+        using var cts = new CancellationTokenSource();
+        var granted = new List<WeakReference>();
+        for (int round = 0; round < 1_000; round++)
+        {
+            Assert.True(limiter.TryEnter());
+            using var spinning = new ManualResetEventSlim();
+            var exit = Task.Run(() =>
+            {
+                spinning.Set();
+                while (limiter.QueuedCount == 0)
+                {
+                }
+
+                limiter.Exit();
+            });
+            spinning.Wait();
+            granted.Add(Enter(limiter, cts.Token, out var entered));
+            await entered.WaitAsync(TimeSpan.FromSeconds(30));
+            await exit.WaitAsync(TimeSpan.FromSeconds(30));
+            limiter.Exit();
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.Equal(0, granted.Count(reference => reference.IsAlive));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference Enter(AdaptiveConcurrencyLimiter limiter, CancellationToken token, out Task done)
+    {
+        var task = limiter.EnterAsync(1, token);
+        done = task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return new WeakReference(task);
+    }
 }

@@ -135,6 +135,32 @@ public sealed class AdaptiveRateLimiterTests
         Assert.InRange(_limiter.MeasuredRate, 98, 102);
     }
 
+    [Fact]
+    public void AttemptAcquire_MorePermitsThanThere_TakesNone()
+    {
+        SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
+        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket holds its one token
+
+        Assert.False(_limiter.AttemptAcquire(2).IsAcquired);
+
+        Assert.True(_limiter.AttemptAcquire(1).IsAcquired);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_CancelledWithSomePermitsTaken_GivesThemBack()
+    {
+        SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
+        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket holds its one token
+        using var cts = new CancellationTokenSource();
+
+        var waiting = _limiter.AcquireAsync(2, cts.Token).AsTask(); // takes the token there, then waits for the next
+        Assert.False(waiting.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+        Assert.True(_limiter.AttemptAcquire(1).IsAcquired);
+    }
+
     private void Pause(TimeSpan length, Action then)
     {
         // The host pauses first, then the throttle is reported, as HostState does.

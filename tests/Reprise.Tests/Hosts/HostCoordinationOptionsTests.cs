@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Reprise.Hosts;
 
 namespace Reprise.Tests.Hosts;
@@ -28,32 +28,45 @@ public sealed class HostCoordinationOptionsTests
     }
 
     [Theory]
-    [InlineData(nameof(HostCoordinationOptions.MaxConcurrency), 0, "HostCoordinationOptions.MaxConcurrency must be between 1 and 2147483647.")]
-    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingK), 0.5, "HostCoordinationOptions.RetryThrottlingK must be between 1 and 100.")]
-    [InlineData(nameof(HostCoordinationOptions.PauseReleaseSpread), 1.5, "HostCoordinationOptions.PauseReleaseSpread must be between 0 and 1.")]
-    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerFailureThreshold), 0, "HostCoordinationOptions.CircuitBreakerFailureThreshold must be between 1 and 100000.")]
-    [InlineData(nameof(HostCoordinationOptions.MaxHosts), 0, "HostCoordinationOptions.MaxHosts must be between 1 and 10000000.")]
-    [InlineData(nameof(HostCoordinationOptions.RateLimit), 0.0, "HostCoordinationOptions.RateLimit must be between 0.001 and 1000000.")]
-    public void Validate_NumberOutOfRange_ThrowsMessageNamingOptionAndRange(string property, double value, string message)
+    [InlineData(nameof(HostCoordinationOptions.MaxConcurrency), 0, "between 1 and 2147483647")]
+    [InlineData(nameof(HostCoordinationOptions.MinConcurrency), 0, "between 1 and 2147483647")]
+    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingK), 0.5, "between 1 and 100")]
+    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingK), 101, "between 1 and 100")]
+    [InlineData(nameof(HostCoordinationOptions.PauseReleaseSpread), 1.5, "between 0 and 1")]
+    [InlineData(nameof(HostCoordinationOptions.PauseReleaseSpread), -0.1, "between 0 and 1")]
+    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingFreeRequests), -1, "between 0 and 2147483647")]
+    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerFailureThreshold), 0, "between 1 and 100000")]
+    [InlineData(nameof(HostCoordinationOptions.MaxHosts), 0, "between 1 and 10000000")]
+    [InlineData(nameof(HostCoordinationOptions.RateLimit), 0.0, "between 0.001 and 1000000")]
+    [InlineData(nameof(HostCoordinationOptions.RateLimitBurst), 0, "between 1 and 1000000")]
+    public void Validate_NumberOutOfRange_ThrowsMessageNamingOptionAndRange(string property, double value, string range)
     {
         var options = new HostCoordinationOptions();
         var info = typeof(HostCoordinationOptions).GetProperty(property)!;
         var type = Nullable.GetUnderlyingType(info.PropertyType) ?? info.PropertyType;
         info.SetValue(options, Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture));
 
-        var error = Assert.Throws<ValidationException>(options.Validate);
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
-        Assert.Equal(message, error.Message);
+        Assert.Equal($"{property}: The field HostCoordinationOptions.{property} must be {range}.", error.Message);
     }
 
-    [Fact]
-    public void Validate_WindowOutOfRange_ThrowsMessageNamingOptionAndRange()
+    [Theory]
+    [InlineData(nameof(HostCoordinationOptions.MaxPause), "-00:00:01", "00:00:00", "1.00:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.MaxPause), "1.00:00:01", "00:00:00", "1.00:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingWindow), "02:00:00", "00:00:01", "01:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.RetryThrottlingWindow), "00:00:00.5", "00:00:01", "01:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerProbeInterval), "00:00:00", "00:00:00.0010000", "01:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval), "1.00:00:01", "00:00:00.0010000", "1.00:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.IdleTimeout), "00:00:00.999", "00:00:01", "1.00:00:00")]
+    public void Validate_TimeOutOfRange_ThrowsMessageNamingOptionAndRange(string property, string value, string min, string max)
     {
-        var options = new HostCoordinationOptions { RetryThrottlingWindow = TimeSpan.FromHours(2) };
+        var options = new HostCoordinationOptions();
+        typeof(HostCoordinationOptions).GetProperty(property)!.SetValue(options, TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
 
-        var error = Assert.Throws<ValidationException>(options.Validate);
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
-        Assert.Equal("HostCoordinationOptions.RetryThrottlingWindow must be between 00:00:01 and 01:00:00.", error.Message);
+        Assert.Equal($"{property}: The field HostCoordinationOptions.{property} must be between {min} and {max}.", error.Message);
     }
 
     [Fact]
@@ -61,15 +74,57 @@ public sealed class HostCoordinationOptionsTests
     {
         var options = new HostCoordinationOptions { MinConcurrency = 10, MaxConcurrency = 5 };
 
-        var error = Assert.Throws<ValidationException>(options.Validate);
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
-        Assert.Equal("HostCoordinationOptions.MinConcurrency must be between 1 and MaxConcurrency (5).", error.Message);
+        Assert.Equal("MinConcurrency: The field HostCoordinationOptions.MinConcurrency must be between 1 and MaxConcurrency (5).", error.Message);
     }
 
     [Fact]
-    public void HostRegistry_InvalidOptions_ThrowsAtConstruction()
+    public void Validate_ProbeIntervalAboveMaxProbeInterval_ThrowsMessageNamingBoth()
     {
-        Assert.Throws<ValidationException>(() => new HostRegistry(new HostCoordinationOptions { MaxPause = TimeSpan.FromDays(2) }));
+        var options = new HostCoordinationOptions
+        {
+            CircuitBreakerProbeInterval = TimeSpan.FromSeconds(10),
+            CircuitBreakerMaxProbeInterval = TimeSpan.FromSeconds(5),
+        };
+
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
+
+        Assert.Equal(
+            "CircuitBreakerProbeInterval: The field HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.0010000 and CircuitBreakerMaxProbeInterval (00:00:05).",
+            error.Message);
+    }
+
+    [Fact]
+    public void Validate_EqualBoundsAcrossOptions_Succeeds()
+    {
+        var options = new HostCoordinationOptions
+        {
+            MinConcurrency = 7,
+            MaxConcurrency = 7,
+            CircuitBreakerProbeInterval = TimeSpan.FromSeconds(5),
+            CircuitBreakerMaxProbeInterval = TimeSpan.FromSeconds(5),
+        };
+
+        options.Validate();
+    }
+
+    [Fact]
+    public void Validate_NamedOptions_NamesTheRegistry()
+    {
+        var options = new HostCoordinationOptions { MaxConcurrency = 0 };
+
+        var result = new HostCoordinationOptionsValidator().Validate("shared", options);
+
+        Assert.Equal(["MaxConcurrency: The field shared.MaxConcurrency must be between 1 and 2147483647."], result.Failures);
+    }
+
+    [Fact]
+    public void HostRegistry_InvalidOptions_ThrowsAtConstructionWithTheValidatorsMessage()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => new HostRegistry(new HostCoordinationOptions { MaxPause = TimeSpan.FromDays(2) }));
+
+        Assert.Equal("MaxPause: The field HostCoordinationOptions.MaxPause must be between 00:00:00 and 1.00:00:00.", error.Message);
     }
 
     [Fact]

@@ -39,4 +39,32 @@ public class HostRegistryLimiterTests
         Assert.Null(registry.GetSnapshot(Host)!.Rate);
         Assert.Null(new HostRegistry(new HostCoordinationOptions { AdaptiveRateEnabled = false }).GetRateLimiter(Host));
     }
+
+    [Fact]
+    public void GetConcurrencyLimiter_CallerDisposesIt_HostKeepsWorking()
+    {
+        var registry = new HostRegistry();
+        var limiter = registry.GetConcurrencyLimiter(Host);
+
+        limiter.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => limiter.AttemptAcquire());
+        using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+        Assert.True(permit.IsAcquired);
+        using var lease = registry.GetConcurrencyLimiter(Host).AttemptAcquire();
+        Assert.True(lease.IsAcquired);
+    }
+
+    [Fact]
+    public void GetRateLimiter_CallerDisposesIt_HostKeepsWorking()
+    {
+        var registry = new HostRegistry();
+        var limiter = registry.GetRateLimiter(Host)!;
+
+        limiter.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => limiter.AttemptAcquire());
+        using var lease = registry.GetRateLimiter(Host)!.AttemptAcquire();
+        Assert.True(lease.IsAcquired);
+    }
 }

@@ -115,4 +115,26 @@ public sealed class HostStatePauseTests
 
         Assert.Equal(before + TimeSpan.FromSeconds(5), clock.Snapshot.PausedUntil);
     }
+
+    [Fact]
+    public async Task AcquireAsync_PauseStartsWhileWaitingForARateToken_GivesTheTokenBack()
+    {
+        var clock = new HostTestClock(new HostCoordinationOptions { RetryThrottlingEnabled = false, CircuitBreakerEnabled = false });
+        var rate = clock.State.RateLimiter!;
+        clock.Send(HostSignal.Throttled); // engages the rate, with one token
+        var sending = clock.State.TryAcquire(isRetry: false); // takes it
+        Assert.True(sending.IsAcquired);
+        using var cts = new CancellationTokenSource();
+
+        var waiting = clock.State.AcquireAsync(isRetry: false, cts.Token).AsTask(); // reserves the next token and waits for it
+        Assert.Equal(1, rate.GetStatistics()!.CurrentQueuedCount);
+        sending.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(5)); // the host pauses meanwhile
+        clock.Advance(TimeSpan.FromSeconds(1)); // the token's time comes during the pause: the waiter goes back to wait for it
+
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(0, rate.GetStatistics()!.CurrentQueuedCount);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        sending.Dispose();
+    }
 }

@@ -99,6 +99,27 @@ public class HostTelemetryTests
     }
 
     [Fact]
+    public void Observe_SeveralTelemetriesShareARegistry_EachSinkHearsEachEventOnce()
+    {
+        using var first = new TelemetryProbe();
+        using var second = new TelemetryProbe();
+        var firstPauses = first.Collect<double>("reprise.host.pause.duration");
+        var secondPauses = second.Collect<double>("reprise.host.pause.duration");
+        var registry = new HostRegistry(new HostCoordinationOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        foreach (var probe in new[] { first, second, first })
+        {
+            Reprise.Telemetry.RepriseTelemetry.Create(null, probe.MeterFactory, probe.LoggerFactory).Observe(registry);
+        }
+
+        using var permit = registry.GetState(new Uri("http://example.test/")).TryAcquire(isRetry: false);
+        permit.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(2));
+
+        Assert.Single(firstPauses.GetMeasurementSnapshot());
+        Assert.Single(secondPauses.GetMeasurementSnapshot());
+        Assert.Single(second.Logs.GetSnapshot(), l => l.Id.Name == "HostPaused");
+    }
+
+    [Fact]
     public void SplitHostKey_IPv6_DropsTheBrackets()
     {
         Assert.Equal(("::1", 8080), Reprise.Telemetry.TelemetryTags.SplitHostKey("http://[::1]:8080"));

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+
+namespace Reprise.Hosts;
+
+/// <summary>What the circuit says to a caller who asks to send.</summary>
+internal enum CircuitCheck
+{
+    /// <summary>Closed: the other gates decide.</summary>
+    Pass,
+
+    /// <summary>The caller is the single probe of an open circuit (the circuit is now half-open).</summary>
+    Probe,
+
+    /// <summary>Open until the next probe time.</summary>
+    Open,
+
+    /// <summary>Half-open: the probe is in flight and everyone else waits for its outcome.</summary>
+    Probing,
+}
+
+/// <summary>
+/// A host's circuit: its state and transitions (closed, open until the next probe, half-open while the single probe is in
+/// flight). When to break and how long to stay open is the <see cref="CircuitBehavior"/>'s decision, as Polly.Core splits
+/// <c>CircuitStateController</c> from <c>CircuitBehavior</c>.
+/// </summary>
+/// <remarks>Not thread-safe and reads no clock: <see cref="HostState"/> calls every method under its lock with the registry's time.</remarks>
+internal sealed class CircuitController
+{
+    private readonly CircuitBehavior? _behavior;
+    private readonly TimeSpan _maxProbeWait;
+    private readonly TimeSpan _maxPause;
+    private readonly Action<HostCircuitState, HostCircuitState>? _changed;
+
+    /// <param name="behavior">The policy; null when the breaker is off (the circuit then stays closed).</param>
+    /// <param name="maxProbeWait">How long waiters wait for a probe's outcome before asking again (a probe never reported).</param>
+    /// <param name="maxPause">The longest the circuit stays open, whatever the server asked for.</param>
+    /// <param name="changed">Told of every transition, from and to.</param>
+    public CircuitController(CircuitBehavior? behavior, TimeSpan maxProbeWait, TimeSpan maxPause, Action<HostCircuitState, HostCircuitState>? changed)
+    {
+        _behavior = behavior;
+        _maxProbeWait = maxProbeWait;
+        _maxPause = maxPause;
+        _changed = changed;
+    }
+
+    public HostCircuitState State { get; private set; }
+
+    /// <summary>The circuit the options describe: broken by <see cref="ConsecutiveFailuresBehavior"/>, or never when the breaker is off.</summary>
+    public static CircuitController For(HostCoordinationOptions options, Action<HostCircuitState, HostCircuitState> changed) => new(
+        options.CircuitBreakerEnabled
+            ? new ConsecutiveFailuresBehavior(options.CircuitBreakerFailureThreshold, options.CircuitBreakerProbeInterval, options.CircuitBreakerMaxProbeInterval)
+            : null,
+        options.CircuitBreakerMaxProbeInterval,
+        options.MaxPause,
+        changed);
+
+    /// <summary>Gets when an open circuit lets its probe through.</summary>
+    public TimeSpan NextProbeAt { get; private set; }
+
+    /// <summary>Gets how long the circuit last opened for: what the release spread is a share of.</summary>
+    public TimeSpan OpenInterval { get; private set; }
+
+    /// <summary>Asks to send at <paramref name="now"/>; an open circuit whose probe time has come makes the caller its probe.</summary>
+    public CircuitCheck Check(TimeSpan now, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        switch (State)
+        {
+            case HostCircuitState.Open when now >= NextProbeAt:
+                Transition(HostCircuitState.HalfOpen);
+                return CircuitCheck.Probe;
+
+            case HostCircuitState.Open:
+                wait = NextProbeAt - now;
+                return CircuitCheck.Open;
+
+            case HostCircuitState.HalfOpen:
+                // Woken by the probe's outcome; the wait only guards against a probe that is never reported.
+                wait = _maxProbeWait;
+                return CircuitCheck.Probing;
+
+            default:
+                return CircuitCheck.Pass;
+        }
+    }
+
+    /// <summary>Takes in an attempt's outcome; <paramref name="retryAfter"/> is the server's (capped) wait, if any.</summary>
+    /// <returns>Whether the circuit opened (or reopened): nobody is sent before <see cref="NextProbeAt"/>.</returns>
+    public bool OnOutcome(TimeSpan now, bool isProbe, HostSignal signal, TimeSpan? retryAfter)
+    {
+        if (isProbe)
+        {
+            return OnProbeOutcome(now, signal, retryAfter);
+        }
+
+        if (_behavior is not null && State == HostCircuitState.Closed && _behavior.OnClosedOutcome(signal))
+        {
+            Open(now, retryAfter ?? _behavior.OpenInterval);
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool OnProbeOutcome(TimeSpan now, HostSignal signal, TimeSpan? retryAfter)
+    {
+        Debug.Assert(State == HostCircuitState.HalfOpen && _behavior is not null, "Only the probe of a half-open circuit is a probe.");
+        switch (signal)
+        {
+            case HostSignal.Accepted:
+                Transition(HostCircuitState.Closed);
+                _behavior.OnClosed();
+                return false;
+
+            case HostSignal.Cancelled:
+                // Says nothing about the host: the next waiter probes at once.
+                Transition(HostCircuitState.Open);
+                NextProbeAt = now;
+                return false;
+
+            default:
+                var backoff = _behavior.OnProbeFailed();
+                Open(now, retryAfter ?? backoff);
+                return true;
+        }
+    }
+
+    private void Open(TimeSpan now, TimeSpan interval)
+    {
+        if (interval > _maxPause)
+        {
+            interval = _maxPause;
+        }
+
+        Transition(HostCircuitState.Open);
+        OpenInterval = interval;
+        NextProbeAt = now + interval;
+    }
+
+    private void Transition(HostCircuitState to)
+    {
+        var from = State;
+        State = to;
+        if (from != to)
+        {
+            _changed?.Invoke(from, to);
+        }
+    }
+}
