@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
 
@@ -73,7 +74,10 @@ internal sealed class HostPermit : IDisposable
         }
     }
 
-    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now)
+    /// <summary>Gets what the request told the host about its own attempts when it asked (its URL's key and history).</summary>
+    internal UrlHistory History { get; private init; }
+
+    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
     {
         Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
         return new HostPermit(state, isAcquired: true, denialReason: null, TimeSpan.Zero)
@@ -83,6 +87,7 @@ internal sealed class HostPermit : IDisposable
             CountedAsRequest = countedAsRequest,
             Sequence = sequence,
             GrantedAt = now,
+            History = history,
         };
     }
 

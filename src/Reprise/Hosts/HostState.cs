@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
 
@@ -31,6 +32,7 @@ internal sealed class HostState
     private readonly CircuitController _circuit;
     private readonly RoundTripEstimate _roundTrip = new();
     private readonly OverloadDetector _overload = new();
+    private readonly HostEvidence _evidence;
 
     private TaskCompletionSource? _changed;
     private long _grantSequence;
@@ -48,6 +50,7 @@ internal sealed class HostState
         _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
         _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
         _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
+        _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null);
         _lastSeenTicks = context.Now.Ticks;
     }
 
@@ -56,6 +59,7 @@ internal sealed class HostState
         Pass,
         Probe,
         Paused,
+        Held,
         CircuitOpen,
         Probing,
         RetryThrottled,
@@ -90,7 +94,8 @@ internal sealed class HostState
     /// <param name="retryAlreadyCounted">
     /// True when asking again for a retry that was refused with "retry budget exhausted", so that it is counted once.
     /// </param>
-    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted)
+    /// <param name="history">What the request tells the host about its own attempts (none: every outcome is the host's).</param>
+    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted, UrlHistory history = default)
     {
         var check = new RetryCheck { Counted = retryAlreadyCounted };
         var now = _context.Now;
@@ -100,12 +105,13 @@ internal sealed class HostState
         string? limitReason;
         lock (_lock)
         {
-            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out limitReason);
+            permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out limitReason);
         }
 
         return permit ?? gate switch
         {
             Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pause.Length)),
+            Gate.Held => HostPermit.Refuse(HostDenialReasons.HostPaused, wait),
             Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
             Gate.Probing => HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval),
             Gate.RetryThrottled => HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait),
@@ -124,6 +130,10 @@ internal sealed class HostState
     /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReasons.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
+        => AcquireAsync(default, isRetry, maxWait, cancellationToken);
+
+    /// <summary>Waits until an attempt may be sent, telling the host what the request knows of its own attempts.</summary>
+    public ValueTask<HostPermit> AcquireAsync(UrlHistory history, bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var check = default(RetryCheck);
@@ -134,13 +144,13 @@ internal sealed class HostState
         Task? changed;
         lock (_lock)
         {
-            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+            permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
             changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
         }
 
         return permit is not null
             ? ValueTask.FromResult(permit)
-            : AcquireSlowAsync(isRetry, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
+            : AcquireSlowAsync(isRetry, history, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
     }
 
     /// <summary>Takes in what one attempt told us about the host, at <paramref name="completedAt"/> (the registry's time) or now.</summary>
@@ -166,18 +176,22 @@ internal sealed class HostState
                 _roundTrip.Sample(sample);
             }
 
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter))
+            // The evidence decides what the outcome says about the host rather than about its URL (Hosts/Evidence).
+            var decision = _evidence.OnCompleted(permit.History.Report(signal, retryAfter, permit.GrantedAt, now, permit.IsProbe));
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, decision.OpenCircuit, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
 
-            if (signal == HostSignal.Throttled && retryAfter is { } pause && _pause.Extend(now, pause))
+            bool pauses = (decision.Throttle & ThrottleActions.PauseHost) != 0;
+            if (pauses && retryAfter is { } pause && _pause.Extend(now, pause))
             {
                 _rate?.PauseUntil(now, _pause.Until);
                 _context.Observer?.OnPaused(Key, pause);
             }
 
-            bool decrease = _overload.ShouldDecrease(signal, permit.Sequence, _grantSequence);
+            bool rateThrottle = (decision.Throttle & ThrottleActions.DecreaseRate) != 0;
+            bool decrease = _overload.ShouldDecrease(rateThrottle || decision.CutConcurrency, permit.Sequence, _grantSequence);
             if (decrease)
             {
                 _concurrency.OnOverload();
@@ -187,10 +201,15 @@ internal sealed class HostState
                 _concurrency.OnSuccess();
             }
 
-            if (signal != HostSignal.Cancelled)
+            if (signal != HostSignal.Cancelled && _rate is not null)
             {
-                bool throttled = signal == HostSignal.Throttled;
-                _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
+                // A check that showed the host limits its rate engages the rate now, as a first throttle would.
+                bool throttled = rateThrottle || decision.EngageRate;
+                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled);
+                if (_rate.DisengageWhenQuiet(now))
+                {
+                    _evidence.ForgetThrottles();
+                }
             }
 
             // A probe's outcome and an accepted request may let waiters through.
@@ -228,7 +247,7 @@ internal sealed class HostState
     }
 
     private async ValueTask<HostPermit> AcquireSlowAsync(
-        bool isRetry, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
+        bool isRetry, UrlHistory history, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
         Interlocked.Increment(ref _waiting);
@@ -245,6 +264,10 @@ internal sealed class HostState
 
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.Held:
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.CircuitOpen:
@@ -280,7 +303,7 @@ internal sealed class HostState
                         break;
 
                     default:
-                        var permit = await WaitForLimitsAsync(check, cancellationToken).ConfigureAwait(false);
+                        var permit = await WaitForLimitsAsync(check, history, cancellationToken).ConfigureAwait(false);
                         if (permit is not null)
                         {
                             return permit;
@@ -292,7 +315,7 @@ internal sealed class HostState
                 var now = _context.Now;
                 lock (_lock)
                 {
-                    var granted = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+                    var granted = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
                     if (granted is not null)
                     {
                         return granted;
@@ -309,7 +332,7 @@ internal sealed class HostState
     }
 
     /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
-    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, CancellationToken cancellationToken)
+    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, UrlHistory history, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
         await _concurrency.EnterAsync(1, cancellationToken).ConfigureAwait(false);
@@ -333,13 +356,14 @@ internal sealed class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if (StoppedWhileInLineLocked(now))
+                if (StoppedWhileInLineLocked(now, history))
                 {
                     return null;
                 }
 
                 holdsSlot = false;
-                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+                _evidence.OnGranted(now, history.AfterOwnWait);
+                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
             }
         }
         finally
@@ -365,7 +389,8 @@ internal sealed class HostState
     }
 
     /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
-    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
+    private HostPermit? TryGrantLocked(
+        TimeSpan now, bool isRetry, in UrlHistory history, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
     {
         limitReason = null;
         if (_pause.IsPaused(now, out wait))
@@ -374,12 +399,21 @@ internal sealed class HostState
             return null;
         }
 
-        switch (_circuit.Check(now, out wait))
+        if (!_evidence.MayGrant(now, history.AfterOwnWait, out var askAgainAt))
+        {
+            // A throttle check holds the host (or retries after their own wait) for a moment: see ThrottleEvidence.
+            gate = Gate.Held;
+            wait = askAgainAt - now;
+            return null;
+        }
+
+        switch (_circuit.Check(now, _evidence.MayProbe(history), out wait))
         {
             case CircuitCheck.Probe:
                 // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
                 gate = Gate.Probe;
-                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
+                _evidence.OnGranted(now, history.AfterOwnWait);
+                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now, history);
 
             case CircuitCheck.Open:
                 gate = Gate.CircuitOpen;
@@ -404,7 +438,8 @@ internal sealed class HostState
         }
 
         gate = Gate.Pass;
-        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+        _evidence.OnGranted(now, history.AfterOwnWait);
+        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
     }
 
     /// <summary>Draws whether the retry throttle holds a retry back; a held-back retry is counted once, a passed one never drawn again.</summary>
@@ -462,9 +497,9 @@ internal sealed class HostState
     /// After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile. If so the
     /// rate token goes back (the caller frees the slot), so that the request finds it when it asks again.
     /// </summary>
-    private bool StoppedWhileInLineLocked(TimeSpan now)
+    private bool StoppedWhileInLineLocked(TimeSpan now, in UrlHistory history)
     {
-        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed)
+        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed && _evidence.MayGrant(now, history.AfterOwnWait, out _))
         {
             return false;
         }

@@ -38,6 +38,18 @@ internal sealed class HostEvidence
     /// <summary>Counts a granted request.</summary>
     public void OnGranted(TimeSpan now, bool afterOwnWait) => _throttles.OnGranted(now, afterOwnWait);
 
+    /// <summary>Whether a request is fit to probe an open circuit: one already sent whose URL does not fail on its own (any, without a key).</summary>
+    public bool MayProbe(in UrlHistory history)
+    {
+        if (history.Key == 0 || history.Attempt == 0)
+        {
+            return true;
+        }
+
+        _ledger.TryGet(history.Key, out var record);
+        return history.AlreadySent && !record.FailsAlone && !_failures.FailsAloneSince(history.FirstFailedAt);
+    }
+
     /// <summary>Whether the request may be the probe of an open circuit now.</summary>
     public bool MayProbe(TimeSpan now, TimeSpan probeAt, TimeSpan interval, long key, bool alreadySent, TimeSpan? firstFailedAt = null)
     {
@@ -53,7 +65,9 @@ internal sealed class HostEvidence
     /// <param name="lastBound">When the rate last made a request wait.</param>
     /// <param name="lastThrottle">When the host last throttled.</param>
     public static bool RateShouldDisengage(TimeSpan now, TimeSpan lastBound, TimeSpan lastThrottle)
-        => now - lastThrottle >= EvidenceDefaults.RateQuietPeriod && now - lastBound >= EvidenceDefaults.RateQuietPeriod;
+        => Quiet(now, lastThrottle) && Quiet(now, lastBound);
+
+    private static bool Quiet(TimeSpan now, TimeSpan since) => since == TimeSpan.MinValue || now - since >= EvidenceDefaults.RateQuietPeriod;
 
     /// <summary>Forgets the throttle verdict (the adaptive rate disengaged).</summary>
     public void ForgetThrottles() => _throttles.Forget();
