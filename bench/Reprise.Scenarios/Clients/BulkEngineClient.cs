@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Reprise.Bench.Clients;
 using Reprise.Bulk;
-using Reprise.Scenarios.Scenarios;
+using Reprise.Hosts;
 
 namespace Reprise.Scenarios.Clients;
 
@@ -13,20 +15,34 @@ internal sealed class BulkEngineClient : ScenarioClient
 {
     private readonly BulkEngine _engine;
 
-    public BulkEngineClient(RunProfile profile)
+    public BulkEngineClient(RetrySettings retry, int concurrency, HostCoordinationOptions hosts)
     {
-        _engine = new BulkEngine(new BulkOptions
-        {
-            Retry = PeerHandlers.CreateRepriseOptions(profile.Retry),
-            MaxConcurrency = profile.Concurrency,
-            BodyHandling = BulkBodyHandling.Discard,
-        });
+        _engine = new BulkEngine(
+            new BulkOptions
+            {
+                Retry = PeerHandlers.CreateRepriseOptions(retry),
+                MaxConcurrency = concurrency,
+                BodyHandling = BulkBodyHandling.Discard,
+            },
+            new HostRegistry(hosts));
     }
 
     public override async Task RunAsync(IEnumerable<string> urls, Tally tally, CancellationToken cancellationToken)
     {
-        await foreach (var result in _engine.RunAsync(urls.Select(static u => new BulkRequest(u)).ToAsyncEnumerable(), cancellationToken))
+        // A URL's time runs from when the engine takes it from the stream (it reads only a few ahead of its workers).
+        var taken = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var requests = urls.Select(u =>
         {
+            taken[u] = Stopwatch.GetTimestamp();
+            return new BulkRequest(u);
+        });
+        await foreach (var result in _engine.RunAsync(requests.ToAsyncEnumerable(), cancellationToken))
+        {
+            if (taken.TryRemove(result.Url, out var started))
+            {
+                tally.Took(Stopwatch.GetElapsedTime(started));
+            }
+
             // As with HttpClient, a final status is the answer even after the attempts ran out (a last 429 or 503).
             if (result.StatusCode is { } status)
             {

@@ -33,6 +33,19 @@ internal sealed class NaiveLoopClient : ScenarioClient
 
     private async Task SendAsync(string url, Tally tally, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await SendCoreAsync(url, tally, cancellationToken);
+        }
+        finally
+        {
+            tally.Took(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task SendCoreAsync(string url, Tally tally, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try

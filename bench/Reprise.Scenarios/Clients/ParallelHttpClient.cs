@@ -22,6 +22,7 @@ internal sealed class ParallelHttpClient : ScenarioClient
         var options = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
         return Parallel.ForEachAsync(urls, options, async (url, token) =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -31,6 +32,8 @@ internal sealed class ParallelHttpClient : ScenarioClient
             {
                 tally.Error(ex);
             }
+
+            tally.Took(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         });
     }
 

@@ -8,8 +8,29 @@ internal sealed class Tally
     private readonly long[] _statuses = new long[600];
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private long _results;
+    private long _longestTicks;
 
     public long Results => Interlocked.Read(ref _results);
+
+    /// <summary>Gets the longest time one URL spent in the client, from when the client took it to its result.</summary>
+    public TimeSpan Longest => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
+
+    /// <summary>Records how long one URL took, from when the client took it to its result.</summary>
+    public void Took(TimeSpan elapsed)
+    {
+        var ticks = elapsed.Ticks;
+        var current = Interlocked.Read(ref _longestTicks);
+        while (ticks > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _longestTicks, ticks, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 
     public void Status(int status)
     {

@@ -15,8 +15,17 @@ internal sealed class ClientReport
     /// <summary>Gets the URLs that got a result (a final status or an error); every one should.</summary>
     public long Results { get; init; }
 
-    /// <summary>Gets the URLs whose final status is the scenario's expected one.</summary>
+    /// <summary>Gets the URLs whose final status is the scenario's expected one (or one it also expects).</summary>
     public long Succeeded { get; init; }
+
+    /// <summary>Gets whether the client was stopped at the scenario's cap before every URL had a result.</summary>
+    public bool Capped { get; init; }
+
+    /// <summary>Gets the longest time one URL spent in the client, from when the client took it to its result.</summary>
+    public double LongestSeconds { get; init; }
+
+    /// <summary>Gets the deadline of one request in this scenario, for the clients that have one.</summary>
+    public double DeadlineSeconds { get; init; }
 
     public Dictionary<string, long> Statuses { get; init; } = [];
 

@@ -26,8 +26,8 @@ internal static class MarkdownReport
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"**{scenario.Name}** — {scenario.Title}");
             md.AppendLine();
-            md.AppendLine("| client | ok / URLs | requests | req/URL | 429s | 503s | early (URL / host) | wall s | URLs/s | peak WS MB | alloc MB | other outcomes |");
-            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+            md.AppendLine("| client | ok / failed / URLs | requests | req/URL | 429s | 503s | early (URL / host) | wall s | CPU s | longest URL s / deadline | URLs/s | peak WS MB | alloc MB | other outcomes |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
             foreach (var run in results.Runs.Where(r => r.Scenario == scenario.Name))
             {
                 md.AppendLine(Row(run));
@@ -43,13 +43,13 @@ internal static class MarkdownReport
         var s = run.Server;
         if (c is null)
         {
-            return Invariant($"| {run.Client} | – / {run.Urls:N0} | {s?.Requests:N0} | | | | | | | | | did not run: {run.Failure} |");
+            return Invariant($"| {run.Client} | – / – / {run.Urls:N0} | {s?.Requests:N0} | | | | | | | | | | | did not run: {run.Failure} |");
         }
 
         var perUrl = c.Urls == 0 || s is null ? 0 : (double)s.Requests / c.Urls;
         var rate = c.WallSeconds > 0 ? c.Results / c.WallSeconds : 0;
         return Invariant(
-            $"| {run.Client} | {c.Succeeded:N0} / {c.Urls:N0} | {s?.Requests:N0} | {perUrl:0.00} | {s?.TooManyRequests:N0} | {s?.ServiceUnavailable:N0} | {s?.EarlyRequests:N0} / {s?.GroupEarlyRequests:N0} | {c.WallSeconds:0.00} | {rate:N0} | {c.PeakWorkingSetBytes / MiB:0} | {c.AllocatedBytes / MiB:0} | {Others(run)} |");
+            $"| {run.Client} | {c.Succeeded:N0} / {c.Results - c.Succeeded:N0} / {c.Urls:N0} | {s?.Requests:N0} | {perUrl:0.00} | {s?.TooManyRequests:N0} | {s?.ServiceUnavailable:N0} | {s?.EarlyRequests:N0} / {s?.GroupEarlyRequests:N0} | {c.WallSeconds:0.00}{(c.Capped ? " (cap)" : string.Empty)} | {run.CpuSeconds:0.00} | {c.LongestSeconds:0.0} / {c.DeadlineSeconds:0} | {rate:N0} | {c.PeakWorkingSetBytes / MiB:0} | {c.AllocatedBytes / MiB:0} | {Others(run)} |");
     }
 
     // Final answers other than the expected status, and errors, largest first; and a missing result is loud.
@@ -57,7 +57,11 @@ internal static class MarkdownReport
     {
         var c = run.ClientReport!;
         var parts = new List<string>();
-        if (c.Results != c.Urls)
+        if (c.Capped)
+        {
+            parts.Add(Invariant($"**stopped at the cap: {c.Urls - c.Results:N0} without a result**"));
+        }
+        else if (c.Results != c.Urls)
         {
             parts.Add(Invariant($"**{c.Urls - c.Results:N0} without a result**"));
         }

@@ -17,9 +17,15 @@ internal sealed class RunRecord
 
     public ServerReport? Server { get; init; }
 
+    /// <summary>Gets the processor time of the client's whole process (user + system, start-up included; Linux), or null.</summary>
+    public double? CpuSeconds { get; init; }
+
     /// <summary>Gets why the client did not run to the end, or null.</summary>
     public string? Failure { get; init; }
 
-    /// <summary>Gets whether the client ran and every URL got a result: the smoke test's only criteria.</summary>
-    public bool Complete => Failure is null && ClientReport is { } r && r.Results == r.Urls;
+    /// <summary>
+    /// Gets whether the client ran and every URL got a result, or it was stopped at the scenario's cap (which the
+    /// table shows): the smoke test's only criteria.
+    /// </summary>
+    public bool Complete => Failure is null && ClientReport is { } r && (r.Results == r.Urls || r.Capped);
 }

@@ -4,10 +4,11 @@ namespace Reprise.Scenarios.Running;
 internal sealed class Arguments
 {
     public const string Usage = """
-        Usage: Reprise.Scenarios [--quick] [--out DIR] [--scenarios a,b] [--clients a,b]
+        Usage: Reprise.Scenarios [--quick] [--table no-regret] [--out DIR] [--scenarios a,b] [--clients a,b]
 
           --quick       a small version of every scenario (under two minutes); the CI smoke test
           --out DIR     where results.md and results.json go (default: bench/results under the repository)
+          --table       no-regret: only the no-regret table's rows and clients (issue 12)
           --scenarios   only these scenarios (default: all)
           --clients     only these clients (default: all)
 
@@ -21,6 +22,9 @@ internal sealed class Arguments
     public IReadOnlyList<string>? Scenarios { get; private set; }
 
     public IReadOnlyList<string>? Clients { get; private set; }
+
+    /// <summary>Gets whether only the no-regret table runs (<c>--table no-regret</c>).</summary>
+    public bool NoRegretTable { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -51,6 +55,16 @@ internal sealed class Arguments
                     break;
                 case "--child":
                     arguments.Child = true;
+                    break;
+                case "--table":
+                    if (i + 1 >= args.Length || args[i + 1] != "no-regret")
+                    {
+                        error = "--table must be 'no-regret'.";
+                        return false;
+                    }
+
+                    arguments.NoRegretTable = true;
+                    i++;
                     break;
                 case "--out" or "--scenarios" or "--clients" or "--scenario" or "--client" or "--base":
                     if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))

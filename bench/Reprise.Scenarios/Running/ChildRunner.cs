@@ -18,7 +18,7 @@ internal static class ChildRunner
         var scenario = ScenarioCatalog.Create(profile).Single(s => s.Name == scenarioName);
         var count = scenario.UrlCountFor(clientName);
 
-        await using var client = ClientFactory.Create(clientName, profile);
+        await using var client = ClientFactory.Create(clientName, profile, scenario);
 
         // Warm up on the host's uncounted stats page, through the same path, at full concurrency: the JIT has run
         // and the connections are open before the clock starts, for every client alike.
@@ -30,7 +30,27 @@ internal static class ChildRunner
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var watch = Stopwatch.StartNew();
-        await client.RunAsync(scenario.Urls(baseAddress, count), tally, cancellationToken);
+        var capped = false;
+        using (var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            if (scenario.Cap is { } limit)
+            {
+                cap.CancelAfter(limit);
+            }
+
+            try
+            {
+                await client.RunAsync(scenario.Urls(baseAddress, count), tally, cap.Token);
+            }
+            catch (OperationCanceledException) when (cap.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Stopped at the scenario's cap: the report says how many URLs were done by then.
+            }
+
+            // The bulk engine ends its stream on cancellation instead of throwing, with or without results for the rest.
+            capped = cap.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        }
+
         watch.Stop();
 
         using var process = Process.GetCurrentProcess();
@@ -41,7 +61,10 @@ internal static class ChildRunner
             Urls = count,
             ExpectedStatus = scenario.ExpectedStatus,
             Results = tally.Results,
-            Succeeded = tally.CountOf(scenario.ExpectedStatus),
+            Succeeded = tally.CountOf(scenario.ExpectedStatus) + scenario.AlsoExpected.Sum(tally.CountOf),
+            Capped = capped,
+            LongestSeconds = tally.Longest.TotalSeconds,
+            DeadlineSeconds = scenario.RetryFor(profile).Deadline.TotalSeconds,
             Statuses = tally.Statuses(),
             Errors = tally.Errors(),
             WallSeconds = watch.Elapsed.TotalSeconds,

@@ -42,8 +42,10 @@ internal sealed class ScenarioRunner
             return ExitCode.UsageError;
         }
 
-        scenarios = [.. scenarios.Where(s => _arguments.Scenarios?.Contains(s.Name) ?? true)];
-        var clients = ClientNames.All.Where(c => _arguments.Clients?.Contains(c) ?? true).ToList();
+        scenarios = [.. scenarios.Where(s => (_arguments.Scenarios?.Contains(s.Name) ?? true)
+            && (!_arguments.NoRegretTable || NoRegretCatalog.TableRows.Contains(s.Name)))];
+        var clients = ClientNames.All.Where(c => (_arguments.Clients?.Contains(c) ?? true)
+            && (!_arguments.NoRegretTable || ClientNames.NoRegret.Contains(c) || ClientNames.IsCli(c))).ToList();
         var results = new ResultsDocument
         {
             Profile = profile.Name,
@@ -77,7 +79,11 @@ internal sealed class ScenarioRunner
                     // Forget every key, bucket and outage window: each client meets the host as it was at start.
                     server.Reset();
                     await _progress.WriteAsync($"{scenario.Name,-13} {client,-20} ");
-                    var (report, failure) = await ChildProcess.RunAsync(scenario.Name, client, host.BaseAddress, profile.Quick, profile.ChildTimeout, cancellationToken);
+                    var cpu = ChildCpu.Read();
+                    var (report, failure) = ClientNames.IsCli(client)
+                        ? await CliRunner.RunAsync(scenario, client, host.BaseAddress, profile, cancellationToken)
+                        : await ChildProcess.RunAsync(scenario.Name, client, host.BaseAddress, profile.Quick, scenario.ChildTimeoutFor(profile), cancellationToken);
+                    var cpuAfter = ChildCpu.Read();
                     var record = new RunRecord
                     {
                         Scenario = scenario.Name,
@@ -86,6 +92,7 @@ internal sealed class ScenarioRunner
                         ClientReport = report,
                         Server = ServerReport.From(host.Stats),
                         Failure = failure,
+                        CpuSeconds = cpuAfter - cpu,
                         LoadAverage = MachineInfo.ReadLoadAverage(),
                     };
                     results.Runs.Add(record);
@@ -120,13 +127,13 @@ internal sealed class ScenarioRunner
         => requested?.FirstOrDefault(r => !known.Contains(r, StringComparer.Ordinal));
 
     private static string Summary(RunRecord run) => run.ClientReport is { } c
-        ? string.Create(CultureInfo.InvariantCulture, $"{c.Succeeded,8:N0}/{c.Urls:N0} ok  {run.Server?.Requests,9:N0} requests  {c.WallSeconds,7:0.00} s  {c.PeakWorkingSetBytes / (1024.0 * 1024),5:0} MB  load {run.LoadAverage:0.0}")
+        ? string.Create(CultureInfo.InvariantCulture, $"{c.Succeeded,8:N0}/{c.Urls:N0} ok  {run.Server?.Requests,9:N0} requests  {c.WallSeconds,7:0.00} s{(c.Capped ? " (capped)" : string.Empty)}  cpu {run.CpuSeconds:0.00} s  {c.PeakWorkingSetBytes / (1024.0 * 1024),5:0} MB  load {run.LoadAverage:0.0}")
         : $"did not run: {run.Failure}";
 
     private static string Settings(RunProfile p) => string.Create(
         CultureInfo.InvariantCulture,
         $"{p.Retry.MaxAttempts} attempts, base delay {p.Retry.BaseDelay.TotalSeconds:0.#} s (exponential, each client's own jitter; naive loop 1, 2, 4 s), " +
-        $"attempt timeout {p.Retry.AttemptTimeout.TotalSeconds:0.#} s and deadline {p.Retry.Deadline.TotalSeconds:0.#} s where the client has them, " +
+        $"attempt timeout {p.Retry.AttemptTimeout.TotalSeconds:0.#} s and deadline {p.Retry.Deadline.TotalSeconds:0.#} s where the client has them (the no-regret rows: their own, see each row), " +
         $"HttpClient.Timeout {p.ClientTimeout.TotalSeconds:0.#} s, concurrency {p.Concurrency} (naive loop: none); each client in its own process");
 
     private string Command()
@@ -135,6 +142,11 @@ internal sealed class ScenarioRunner
         if (_arguments.Quick)
         {
             args.Add("--quick");
+        }
+
+        if (_arguments.NoRegretTable)
+        {
+            args.Add("--table no-regret");
         }
 
         if (_arguments.Scenarios is { } s)

@@ -21,6 +21,12 @@ internal static class ScenarioCatalog
     private const int BodySize = 128;
 
     public static IReadOnlyList<ScenarioDefinition> Create(RunProfile profile)
+        => [.. Existing(profile), .. NoRegretCatalog.Create(profile)];
+
+    // The quick form (CI) keeps the existing rows' clients as they were: coordination off runs in the full table.
+    private static IReadOnlyList<string> WithOffUnlessQuick(RunProfile profile) => profile.Quick ? Retrying : RetryingWithOff;
+
+    private static IReadOnlyList<ScenarioDefinition> Existing(RunProfile profile)
     {
         var quick = profile.Quick;
         var rate = quick ? 100 : 200;
@@ -37,6 +43,7 @@ internal static class ScenarioCatalog
                 Host = new ChaosHostOptions { Name = NoFaults, Routes = { Ok("/") } },
                 UrlCount = quick ? 3_000 : 100_000,
                 NaiveUrlCount = quick ? 1_000 : 20_000,
+                Clients = [ClientNames.Bare, .. WithOffUnlessQuick(profile)],
             },
             new ScenarioDefinition
             {
@@ -53,7 +60,7 @@ internal static class ScenarioCatalog
                 },
                 UrlCount = quick ? 200 : 2_000,
                 PathOf = static i => (i % 2 == 0 ? "once/" : "twice/") + i,
-                Clients = Retrying,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -61,7 +68,7 @@ internal static class ScenarioCatalog
                 Title = $"Rate-limited: the host allows {rate} requests/s (token bucket, burst {rate / 10}); beyond it, 429 with Retry-After.",
                 Host = RateLimitedHost(RateLimited, rate),
                 UrlCount = quick ? 200 : 3_000,
-                Clients = Retrying,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -83,7 +90,7 @@ internal static class ScenarioCatalog
                     Routes = { Ok("/") },
                 },
                 UrlCount = quick ? 200 : 2_000,
-                Clients = Retrying,
+                Clients = WithOffUnlessQuick(profile),
             },
             new ScenarioDefinition
             {
@@ -116,13 +123,21 @@ internal static class ScenarioCatalog
                 Host = new ChaosHostOptions { Name = Million, Routes = { Ok("/") } },
                 UrlCount = quick ? 5_000 : 1_000_000,
                 NaiveUrlCount = quick ? 1_000 : 5_000,
+                Clients = Original,
             },
         ];
     }
 
     // The bare HttpClient (no retries) is the reference where nothing fails; in the fault scenarios it would only
     // show the faults themselves.
-    private static IReadOnlyList<string> Retrying { get; } = [.. ClientNames.All.Where(static c => c != ClientNames.Bare)];
+    private static IReadOnlyList<string> Retrying { get; } =
+        [ClientNames.RepriseBulk, ClientNames.RepriseHandler, ClientNames.Standard, ClientNames.Polly, ClientNames.Naive];
+
+    // The rows the no-regret table repeats also run Reprise with host coordination off.
+    private static IReadOnlyList<string> RetryingWithOff { get; } =
+        [ClientNames.RepriseBulk, ClientNames.RepriseHandler, ClientNames.RepriseBulkOff, ClientNames.RepriseHandlerOff, ClientNames.Standard, ClientNames.Polly, ClientNames.Naive];
+
+    private static IReadOnlyList<string> Original { get; } = [ClientNames.Bare, .. Retrying];
 
     private static ChaosRouteOptions Ok(string path) => new() { Path = path, BodySize = BodySize };
 

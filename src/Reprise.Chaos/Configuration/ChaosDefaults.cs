@@ -11,6 +11,7 @@ internal static class ChaosDefaults
     public const int RetryAfterSeconds = 1;
     public const int OutageStatus = 503;
     public const int RateLimitBurst = 1;
+    public const int OverloadStatus = 503;
 
     /// <summary>The Content-Length a cut-short response declares when the route has no body size.</summary>
     public const int CutShortMinimumLength = 1024;

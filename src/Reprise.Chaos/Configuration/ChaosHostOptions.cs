@@ -23,4 +23,8 @@ public sealed class ChaosHostOptions
     /// <summary>Gets or sets an outage window shared by every route of the host.</summary>
     /// <value>The default value is <see langword="null"/>: no host outage.</value>
     public ChaosOutageOptions? Outage { get; set; }
+
+    /// <summary>Gets or sets the host's capacity: requests in service at once and a service time; beyond it, a status at once.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public ChaosCapacityOptions? Capacity { get; set; }
 }

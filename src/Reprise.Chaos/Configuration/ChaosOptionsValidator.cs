@@ -62,6 +62,23 @@ internal static class ChaosOptionsValidator
 
         ValidateRateLimit(host.RateLimit, $"{at}.rateLimit");
         ValidateOutage(host.Outage, $"{at}.outage");
+        ValidateCapacity(host.Capacity, $"{at}.capacity");
+    }
+
+    private static void ValidateCapacity(ChaosCapacityOptions? capacity, string at)
+    {
+        if (capacity is null)
+        {
+            return;
+        }
+
+        AtLeast($"{at}.limit", capacity.Limit, 1);
+        AtLeast($"{at}.serviceMs", capacity.ServiceMs, 0);
+        Status($"{at}.status", capacity.Status);
+        if (capacity.RetryAfterSeconds is { } seconds)
+        {
+            AtLeast($"{at}.retryAfterSeconds", seconds, 0);
+        }
     }
 
     private static void ValidateRoute(ChaosRouteOptions route, string at)

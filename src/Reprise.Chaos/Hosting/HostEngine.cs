@@ -16,6 +16,7 @@ internal sealed class HostEngine : IDisposable
     private readonly CancellationToken _stopping;
     private readonly RouteEngine[] _routes;
     private readonly Gate[] _gates;
+    private readonly CapacityGate? _capacity;
 
     public HostEngine(ChaosHostOptions options, TimeProvider time, CancellationToken stopping)
     {
@@ -37,6 +38,7 @@ internal sealed class HostEngine : IDisposable
         }
 
         _gates = [.. gates];
+        _capacity = options.Capacity is { } capacity ? new CapacityGate(capacity) : null;
     }
 
     public string Name { get; }
@@ -81,6 +83,7 @@ internal sealed class HostEngine : IDisposable
             gate.ResetState();
         }
 
+        _capacity?.Clock.Clear();
         foreach (var route in _routes)
         {
             route.ResetState();
@@ -128,7 +131,7 @@ internal sealed class HostEngine : IDisposable
             Counters.Early();
         }
 
-        if (IsAnyRunning(_gates, nowTicks) || IsAnyRunning(route.Gates, nowTicks))
+        if (IsAnyRunning(_gates, nowTicks) || IsAnyRunning(route.Gates, nowTicks) || (_capacity?.Clock.IsRunning(nowTicks) ?? false))
         {
             route.Counters.GroupEarly();
             Counters.GroupEarly();
@@ -139,32 +142,82 @@ internal sealed class HostEngine : IDisposable
             return Task.CompletedTask;
         }
 
+        if (_capacity is { } capacity)
+        {
+            if (!capacity.TryPass(out var overloaded))
+            {
+                Reject(context, route, state, capacity, overloaded);
+                return Task.CompletedTask;
+            }
+
+            return ServeInCapacityAsync(context, route, state, key, capacity);
+        }
+
+        return Answer(context, route, state, key);
+    }
+
+    private Task Answer(HttpContext context, RouteEngine route, KeyState state, string key)
+    {
         var call = state.NextCall();
         var plan = route.Decide(key, call);
         return ResponseWriter.WriteAsync(context, route, state, call, plan, _time, _stopping);
+    }
+
+    /// <summary>Holds a place of the host's capacity for the service time and the route's whole answer.</summary>
+    private async Task ServeInCapacityAsync(HttpContext context, RouteEngine route, KeyState state, string key, CapacityGate capacity)
+    {
+        try
+        {
+            if (capacity.ServiceTime > TimeSpan.Zero)
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
+                try
+                {
+                    await Task.Delay(capacity.ServiceTime, _time, either.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        context.Abort();
+                    }
+
+                    return;
+                }
+            }
+
+            await Answer(context, route, state, key).ConfigureAwait(false);
+        }
+        finally
+        {
+            capacity.Release();
+        }
     }
 
     private bool TryReject(HttpContext context, RouteEngine route, KeyState state, Gate[] gates)
     {
         foreach (var gate in gates)
         {
-            if (gate.TryPass(out var rejection))
+            if (!gate.TryPass(out var rejection))
             {
-                continue;
+                Reject(context, route, state, gate, rejection);
+                return true;
             }
-
-            var due = ResponseWriter.WriteRejection(context.Response, rejection, _time);
-            if (due != 0)
-            {
-                gate.Clock.Given(due);
-                state.RetryAfterGiven(due);
-            }
-
-            route.CountStatus(rejection.Status);
-            return true;
         }
 
         return false;
+    }
+
+    private void Reject(HttpContext context, RouteEngine route, KeyState state, Gate gate, Rejection rejection)
+    {
+        var due = ResponseWriter.WriteRejection(context.Response, rejection, _time);
+        if (due != 0)
+        {
+            gate.Clock.Given(due);
+            state.RetryAfterGiven(due);
+        }
+
+        route.CountStatus(rejection.Status);
     }
 
     private static bool IsAnyRunning(Gate[] gates, long nowTicks)

@@ -117,6 +117,10 @@ public sealed class ChaosOptionsTests
     [InlineData("""{ "hosts": [ { "routes": [ { "retryAfter": { "statuses": [ 700 ] } } ] } ] }""", "hosts[0].routes[0].retryAfter.statuses[0] must be between 100 and 599; it was 700.")]
     [InlineData("""{ "hosts": [ { "rateLimit": { "requestsPerSecond": 0 } } ] }""", "hosts[0].rateLimit.requestsPerSecond must be more than 0; it was 0.")]
     [InlineData("""{ "hosts": [ { "routes": [ { "outage": { "durationMs": 0 } } ] } ] }""", "hosts[0].routes[0].outage.durationMs must be at least 1; it was 0.")]
+    [InlineData("""{ "hosts": [ { "capacity": { "serviceMs": 50 }, "routes": [ {} ] } ] }""", "hosts[0].capacity.limit must be at least 1; it was 0.")]
+    [InlineData("""{ "hosts": [ { "capacity": { "limit": 20, "serviceMs": -1 }, "routes": [ {} ] } ] }""", "hosts[0].capacity.serviceMs must be at least 0; it was -1.")]
+    [InlineData("""{ "hosts": [ { "capacity": { "limit": 20, "status": 99 }, "routes": [ {} ] } ] }""", "hosts[0].capacity.status must be between 100 and 599; it was 99.")]
+    [InlineData("""{ "hosts": [ { "capacity": { "limit": 20, "retryAfterSeconds": -1 }, "routes": [ {} ] } ] }""", "hosts[0].capacity.retryAfterSeconds must be at least 0; it was -1.")]
     public void Parse_ValueOutOfRange_ThrowsNamingTheField(string json, string message)
     {
         var error = Assert.Throws<ChaosOptionsException>(() => ChaosOptions.Parse(json));
