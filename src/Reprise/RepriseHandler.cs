@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Reprise.Hosts;
+using Reprise.Hosts.Evidence;
 using Reprise.Requests;
 using Reprise.Retry;
 using Reprise.Telemetry;
@@ -23,6 +24,9 @@ public sealed class RepriseHandler : DelegatingHandler
 {
     // The type of what HttpResponseMessage.Content returns for a response without content (internal to System.Net.Http).
     private static readonly Type EmptyContentType = GetEmptyContentType();
+
+    // Each request's key for its host's evidence: unique per process, so any registry may share them.
+    private static long s_requestKeys;
 
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
@@ -106,6 +110,9 @@ public sealed class RepriseHandler : DelegatingHandler
             }
 
             var previousDelay = TimeSpan.Zero;
+
+            // What the request tells its host about its own attempts, so the host tells its URL's trouble from its own.
+            var urlHistory = UrlHistory.First(Interlocked.Increment(ref s_requestKeys));
             for (var attempt = 1; ; attempt++)
             {
                 // The first wait for the host starts with the request, unless a body was read in between.
@@ -117,7 +124,7 @@ public sealed class RepriseHandler : DelegatingHandler
                 try
                 {
                     var maxWait = _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - timeouts.ElapsedAt(waitStarted);
-                    permit = await host.AcquireAsync(isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
+                    permit = await host.AcquireAsync(urlHistory, isRetry: attempt > 1, maxWait > TimeSpan.Zero || maxWait == Timeout.InfiniteTimeSpan ? maxWait : TimeSpan.Zero, timeouts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
@@ -194,7 +201,8 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     // Only a response that may be retried or that throttles has a Retry-After worth reading.
                     var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
-                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), _sharedClock ? _hosts.TimeAt(end) : null);
+                    var completedAt = _hosts.TimeAt(_sharedClock ? end : _hosts.TimeProvider.GetTimestamp());
+                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), completedAt);
 
                     var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                     history.Add(record);
@@ -223,6 +231,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     record.Delay = decision.Delay;
                     record.DelaySource = decision.Source;
+                    urlHistory = urlHistory.Next(verdict.Signal, afterOwnWait: decision.Source == RetryWaitSource.RetryAfter, completedAt);
                     _telemetry.Retrying(method, uri, record, _options.RetryOn);
                     previousDelay = decision.Delay;
                     if (response is not null)

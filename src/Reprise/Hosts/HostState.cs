@@ -145,7 +145,7 @@ internal sealed class HostState
         lock (_lock)
         {
             permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
-            changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
+            changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled or Gate.Held ? ChangedLocked() : null;
         }
 
         return permit is not null
@@ -212,8 +212,8 @@ internal sealed class HostState
                 }
             }
 
-            // A probe's outcome and an accepted request may let waiters through.
-            wake = permit.IsProbe || signal == HostSignal.Accepted ? TakeChangedLocked() : null;
+            // A probe's outcome, an accepted request and a throttle (it may end a check) may let waiters through.
+            wake = permit.IsProbe || signal is HostSignal.Accepted or HostSignal.Throttled ? TakeChangedLocked() : null;
         }
 
         wake?.TrySetResult();
@@ -267,7 +267,8 @@ internal sealed class HostState
                         break;
 
                     case Gate.Held:
-                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        // Woken by the witnesses' answers (an accepted one completes the change) or when the hold ends.
+                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.CircuitOpen:
@@ -321,7 +322,7 @@ internal sealed class HostState
                         return granted;
                     }
 
-                    changed = gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
+                    changed = gate is Gate.Probing or Gate.RetryThrottled or Gate.Held ? ChangedLocked() : null;
                 }
             }
         }

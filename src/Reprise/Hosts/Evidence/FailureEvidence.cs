@@ -19,9 +19,9 @@ internal enum ProbeVerdict
 /// </summary>
 /// <remarks>
 /// <para>
-/// A URL counts when it fails again: a first failure may be the URL's bad luck, a request that hangs once, or a
-/// moment's overload that its retry gets through, and a URL that fails every attempt is one piece of evidence, not
-/// four. Nor does a URL count that fails on its own, again after the host has accepted others since its first
+/// A URL counts whole when it fails again and half at its first failure: a first failure may be the URL's bad luck
+/// or a moment's overload that its retry gets through, and a URL that fails every attempt is one piece of evidence,
+/// not four. A first timeout counts nothing: a request that hangs once is its own trouble until its retry hangs too. Nor does a URL count that fails on its own, again after the host has accepted others since its first
 /// failure. The run of failing URLs ends at any accepted response. So a host where a fifth of the URLs always fail
 /// never opens; a dead host opens once its first URLs have failed twice. A failure with no URL key (key 0) counts
 /// as a URL of its own, as every attempt counted before.
@@ -36,7 +36,7 @@ internal sealed class FailureEvidence
 {
     private readonly int _threshold;
     private long _run = 1;
-    private int _failingInRun;
+    private int _failingHalves;
 
     public FailureEvidence(int threshold) => _threshold = threshold;
 
@@ -47,7 +47,7 @@ internal sealed class FailureEvidence
     public TimeSpan LastAcceptAt { get; private set; } = TimeSpan.MinValue;
 
     /// <summary>Gets how many distinct failing URLs the current run holds.</summary>
-    public int FailingUrls => _failingInRun;
+    public int FailingUrls => _failingHalves / 2;
 
     /// <summary>Gets how long a probe may take: a few times the usual latency, at least a second, at most the attempt timeout.</summary>
     public static TimeSpan ProbeTimeout(TimeSpan? usualLatency, TimeSpan attemptTimeout)
@@ -101,34 +101,47 @@ internal sealed class FailureEvidence
     /// <param name="failedBefore">Whether the request's previous attempt failed too (its own history, beyond the ledger).</param>
     /// <param name="record">The URL's record, updated here.</param>
     /// <param name="firstFailedAt">When the request's first failure ended, from its own history, if known.</param>
-    public bool OnFailed(long key, bool failedBefore, ref UrlRecord record, TimeSpan? firstFailedAt = null)
+    /// <param name="timedOut">Whether the attempt timed out: a first timeout is the URL's own (a hang) and counts nothing.</param>
+    public bool OnFailed(long key, bool failedBefore, ref UrlRecord record, TimeSpan? firstFailedAt = null, bool timedOut = false)
     {
-        if (key != 0)
+        if (key == 0)
         {
-            if (FailsAloneSince(firstFailedAt))
-            {
-                // The host served others since this request first failed: its failures are its own (even when the
-                // ledger, bounded, has forgotten the URL).
-                record.Failures++;
-                return false;
-            }
-
-            if (record.Failures == 0)
-            {
-                record.FirstFailureAccepts = Accepts;
-            }
-
-            record.Failures++;
-            record.LastFailureAccepts = Accepts;
-            if ((record.Failures < 2 && !failedBefore) || record.CountedInRun == _run || record.FailsAlone)
-            {
-                return false;
-            }
-
-            record.CountedInRun = _run;
+            _failingHalves += 2;
+            return _failingHalves >= 2 * _threshold;
         }
 
-        return ++_failingInRun >= _threshold;
+        if (FailsAloneSince(firstFailedAt))
+        {
+            // The host served others since this request first failed: its failures are its own (even when the
+            // ledger, bounded, has forgotten the URL).
+            record.Failures++;
+            return false;
+        }
+
+        if (record.Failures == 0)
+        {
+            record.FirstFailureAccepts = Accepts;
+        }
+
+        record.Failures++;
+        record.LastFailureAccepts = Accepts;
+        if (record.FailsAlone)
+        {
+            return false;
+        }
+
+        // Half a piece of evidence for a first failure, a whole one once the URL failed again; a URL never adds more.
+        int counted = record.CountedInRun == _run ? record.CountedHalves : 0;
+        int target = failedBefore || record.Failures >= 2 ? 2 : timedOut ? 0 : 1;
+        if (target <= counted)
+        {
+            return false;
+        }
+
+        record.CountedInRun = _run;
+        record.CountedHalves = target;
+        _failingHalves += target - counted;
+        return _failingHalves >= 2 * _threshold;
     }
 
     /// <summary>Whether the host accepted anything since a request first failed at <paramref name="firstFailedAt"/>.</summary>
@@ -141,7 +154,7 @@ internal sealed class FailureEvidence
         LastAcceptAt = now;
         Accepts++;
         _run++;
-        _failingInRun = 0;
+        _failingHalves = 0;
     }
 
     /// <summary>Judges a probe's outcome by its signal and what its URL's record said before the probe.</summary>

@@ -132,7 +132,7 @@ internal sealed class HostEvidence
                 decision = decision with
                 {
                     CutConcurrency = _timeouts.OnTimedOut(record.TimedOut || report.Previous == HostSignal.TimedOut) == TimeoutVerdict.Congestion,
-                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),
+                    OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt, timedOut: true),
                 };
                 record.TimedOut = true;
                 record.Throttled = false;

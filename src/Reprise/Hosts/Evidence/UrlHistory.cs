@@ -14,6 +14,18 @@ internal readonly record struct UrlHistory(long Key, int Attempt, HostSignal? Pr
     /// <summary>Gets the history of a request's first attempt.</summary>
     public static UrlHistory First(long key) => new(key, 1, null, AfterOwnWait: false, FirstFailedAt: null);
 
+    /// <summary>Gets the history of the request's next attempt, after this one ended with <paramref name="signal"/>.</summary>
+    /// <param name="signal">How this attempt ended.</param>
+    /// <param name="afterOwnWait">Whether the request will wait all of the Retry-After this attempt got before the next.</param>
+    /// <param name="completedAt">When this attempt ended, on the registry's clock.</param>
+    public UrlHistory Next(HostSignal signal, bool afterOwnWait, TimeSpan completedAt)
+        => new(
+            Key,
+            Attempt == 0 ? 0 : Attempt + 1,
+            signal,
+            afterOwnWait && signal == HostSignal.Throttled,
+            FirstFailedAt ?? (signal is HostSignal.Failed or HostSignal.TimedOut ? completedAt : null));
+
     /// <summary>Gets the report of the attempt this history asked for, once it ended.</summary>
     public AttemptReport Report(HostSignal signal, TimeSpan? retryAfter, TimeSpan grantedAt, TimeSpan completedAt, bool isProbe)
         => new(Key, signal, retryAfter, grantedAt, completedAt, isProbe)

@@ -26,6 +26,9 @@ internal struct UrlRecord
     /// <summary>Gets or sets the failure run in which the URL was counted, or zero.</summary>
     public long CountedInRun;
 
+    /// <summary>Gets or sets how many halves of a piece of evidence the URL added to that run (1: a first failure, 2: failed again).</summary>
+    public int CountedHalves;
+
     /// <summary>
     /// Gets whether the URL fails on its own: it failed again after the host had accepted other requests since its
     /// first failure, so its failures are not the host's.

@@ -120,14 +120,16 @@ public sealed class EvidenceSimulationTests
     {
         var (on, off) = Both(() => SimServers.Capacity(20, TimeSpan.FromMilliseconds(50)), urls: 2_000, concurrency: 50, maxAttempts: 10);
 
-        Assert.Equal(0, on.CircuitOpenings);
         Assert.Equal(2_000, on.Succeeded);
         Assert.True(on.LowestLimit < 20, $"lowest limit {on.LowestLimit}");
-        Assert.True(on.Wall <= TimeSpan.FromSeconds(5 * 1.3), $"done at {on.Wall} (floor 5 s)");
+        Assert.True(on.Requests - 2_000 < 200, $"{on.Requests - 2_000} 503s");
 
         // Before the first success there is no usual latency to tell a shed request by: the bulk scheduler's free
-        // workers churn through fresh URLs for one service time, with coordination off for the whole run.
-        Assert.True((on.Requests - 2_000) * 5 < off.Requests - 2_000, $"{on.Requests - 2_000} 503s against {off.Requests - 2_000}");
+        // workers churn through fresh URLs for one service time (with coordination off, for the whole run), and their
+        // first failures open the circuit once; its first probe closes it.
+        Assert.True(on.CircuitOpenings <= 1);
+        Assert.True(on.Wall <= TimeSpan.FromSeconds(5 * 1.6), $"done at {on.Wall} (floor 5 s)");
+        Assert.True(on.Requests * 5 < off.Requests, $"{on.Requests} requests against {off.Requests}");
     }
 
     [Fact]

@@ -6,15 +6,29 @@ namespace Reprise.Tests.Hosts.Evidence;
 public sealed class FailureEvidenceTests
 {
     [Fact]
-    public void OnFailed_FirstFailuresOfDistinctUrls_NeverOpen()
+    public void OnFailed_FirstTimeoutsOfDistinctUrls_NeverOpen()
     {
         var evidence = new FailureEvidence(threshold: 3);
 
         for (long key = 1; key <= 100; key++)
         {
             var record = default(UrlRecord);
-            Assert.False(evidence.OnFailed(key, failedBefore: false, ref record));
+            Assert.False(evidence.OnFailed(key, failedBefore: false, ref record, timedOut: true));
         }
+    }
+
+    [Fact]
+    public void OnFailed_FirstFailuresOfDistinctUrls_CountHalf()
+    {
+        var evidence = new FailureEvidence(threshold: 3);
+        var records = new UrlRecord[7];
+
+        for (int key = 1; key <= 5; key++)
+        {
+            Assert.False(evidence.OnFailed(key, failedBefore: false, ref records[key]));
+        }
+
+        Assert.True(evidence.OnFailed(6, failedBefore: false, ref records[6]));
     }
 
     [Fact]
@@ -24,7 +38,7 @@ public sealed class FailureEvidenceTests
         var records = new UrlRecord[4];
         for (int key = 1; key <= 3; key++)
         {
-            evidence.OnFailed(key, failedBefore: false, ref records[key]);
+            evidence.OnFailed(key, failedBefore: false, ref records[key], timedOut: true);
         }
 
         Assert.False(evidence.OnFailed(1, failedBefore: true, ref records[1]));
