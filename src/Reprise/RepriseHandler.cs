@@ -22,9 +22,6 @@ namespace Reprise;
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler
 {
-    // The type of what HttpResponseMessage.Content returns for a response without content (internal to System.Net.Http).
-    private static readonly Type EmptyContentType = GetEmptyContentType();
-
     // Each request's key for its host's evidence: unique per process, so any registry may share them.
     private static long s_requestKeys;
 
@@ -39,7 +36,7 @@ public sealed class RepriseHandler : DelegatingHandler
     private readonly bool _sharedClock;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
-    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
@@ -50,7 +47,7 @@ public sealed class RepriseHandler : DelegatingHandler
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class with an inner handler.</summary>
     /// <param name="innerHandler">The handler that sends each attempt.</param>
-    /// <param name="options">The retry options; validated here.</param>
+    /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
     /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
@@ -62,6 +59,9 @@ public sealed class RepriseHandler : DelegatingHandler
 
     internal RepriseHandler(RepriseOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
     {
+        // Copied once: the timeouts' pool and every request read the same options, whatever the caller changes later.
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
         _policy = new RetryPolicy(options, _timeProvider);
         _options = options;
@@ -76,8 +76,13 @@ public sealed class RepriseHandler : DelegatingHandler
     public HostRegistry Hosts => _hosts;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Runs the asynchronous path and blocks the calling thread until it ends (waits included): there is one attempt
+    /// path, and every await in it is <c>ConfigureAwait(false)</c>, so blocking cannot deadlock on a synchronization
+    /// context. It holds a thread for the whole call; prefer <see cref="SendAsync"/>.
+    /// </remarks>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-        => throw new NotSupportedException("The Reprise handler waits between attempts; use SendAsync.");
+        => SendAsync(request, cancellationToken).GetAwaiter().GetResult();
 
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -136,7 +141,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     if (!permit.IsAcquired)
                     {
                         history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason}."));
+                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason.Describe()}."));
                     }
 
                     // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
@@ -152,10 +157,12 @@ public sealed class RepriseHandler : DelegatingHandler
                     HttpResponseMessage? response = null;
                     Exception? error = null;
                     AttemptVerdict verdict;
+                    long headersAt = 0;
                     timeouts.BeginAttempt(sent);
                     try
                     {
                         response = await base.SendAsync(message, timeouts.Token).ConfigureAwait(false);
+                        headersAt = _timeProvider.GetTimestamp();
                         verdict = _policy.Classify(request, attempt, response, null);
                         if (!verdict.Retryable && ShouldBuffer(response))
                         {
@@ -177,7 +184,8 @@ public sealed class RepriseHandler : DelegatingHandler
                     {
                         // The caller cancelled (however the inner handler reported it), or the deadline passed.
                         response?.Dispose();
-                        permit.Complete(cancellationToken.IsCancellationRequested ? HostSignal.Cancelled : HostSignal.TimedOut, serverRetryAfter: null);
+                        // Either way the caller's own limit, not a signal about the host (a deadline is no host timeout).
+                        permit.Complete(HostSignal.Cancelled, serverRetryAfter: null);
                         var cancelled = new AttemptRecord(
                             attempt, null, ex, cancellationToken.IsCancellationRequested ? "cancelled" : AttemptClassifier.TimeoutErrorType, hostWait, _timeProvider.GetElapsedTime(sent));
                         history.Add(cancelled);
@@ -201,8 +209,10 @@ public sealed class RepriseHandler : DelegatingHandler
 
                     // Only a response that may be retried or that throttles has a Retry-After worth reading.
                     var retryAfter = verdict.Retryable || verdict.Signal == HostSignal.Throttled ? _policy.ReadRetryAfter(response) : null;
+                    // The round trip is measured to the response's headers: a body's read time and a timeout measure none.
+                    var roundTrip = response is not null ? _timeProvider.GetElapsedTime(sent, headersAt) : (TimeSpan?)null;
                     var completedAt = _hosts.TimeAt(_sharedClock ? end : _hosts.TimeProvider.GetTimestamp());
-                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), completedAt);
+                    permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter), completedAt, roundTrip);
 
                     var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
                     history.Add(record);
@@ -236,7 +246,7 @@ public sealed class RepriseHandler : DelegatingHandler
                     previousDelay = decision.Delay;
                     if (response is not null)
                     {
-                        await DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
+                        await ResponseDiscard.DiscardAsync(response, timeouts.Token, _timeProvider).ConfigureAwait(false);
                     }
 
                     if (!ReferenceEquals(message, request))
@@ -280,41 +290,12 @@ public sealed class RepriseHandler : DelegatingHandler
         base.Dispose(disposing);
     }
 
-    private static async ValueTask DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken, TimeProvider timeProvider)
-    {
-        // Reading a small body to its end lets the connection go back to the pool instead of being closed. A server
-        // that sends it slowly gets a short bound of its own, not the rest of the deadline. An empty body (a 429 or 503
-        // often has none) has nothing to read: no timer is started for it.
-        var content = response.Content;
-        if (content.GetType() != EmptyContentType && content.Headers.ContentLength is { } length and > 0 and <= RepriseDefaults.DrainLimit)
-        {
-            try
-            {
-                using var drain = TimeoutScope.Start(cancellationToken, RepriseDefaults.DrainTimeout, timeProvider);
-                await content.CopyToAsync(Stream.Null, drain.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                // The connection is lost either way; the next attempt opens another.
-            }
-        }
-
-        response.Dispose();
-    }
-
-    private static Type GetEmptyContentType()
-    {
-        using var response = new HttpResponseMessage();
-        return response.Content.GetType();
-    }
-
     private bool ShouldBuffer(HttpResponseMessage response)
     {
         // A response without content has nothing to read, and asking the length of its stand-in content would store a
         // Content-Length of 0 in headers nobody asked for.
-        var content = response.Content;
-        return content.GetType() != EmptyContentType
-            && content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
+        return ResponseDiscard.HasContent(response)
+            && response.Content.Headers.ContentLength is { } length and > 0 && length <= _options.MaxBufferedResponseSize;
     }
 
     private Exception Cancelled(Exception exception, CancellationToken callerToken, RequestTimeouts timeouts, RetryHistory history)

@@ -104,4 +104,7 @@ public sealed class RepriseOptions
     /// </summary>
     /// <value>The default value is options with no logger, the process-wide meter and URLs without query strings.</value>
     public RepriseTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>Copies the options, so that a handler keeps what it was built with (as <see cref="Hosts.HostRegistry"/> does).</summary>
+    internal RepriseOptions Clone() => (RepriseOptions)MemberwiseClone();
 }

@@ -208,6 +208,69 @@ public class RepriseHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_DeadlineCutsAnAttempt_IsNotAHostTimeout()
+    {
+        // The deadline is the caller's own limit: a slow but healthy host must not see its breaker open for it.
+        var inner = new ScriptedHandler((_, _, ct) => ScriptedHandler.Hang(ct));
+        using var harness = new HandlerHarness(
+            inner,
+            o =>
+            {
+                o.AttemptTimeout = Timeout.InfiniteTimeSpan;
+                o.Deadline = TimeSpan.FromSeconds(3);
+            },
+            time => new HostRegistry(new HostCoordinationOptions { CircuitBreakerFailureThreshold = 1 }, time));
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => harness.GetAsync("http://slow.test/"));
+
+        Assert.Equal(HostCircuitState.Closed, harness.Handler.Hosts.GetSnapshot(new Uri("http://slow.test/"))!.CircuitState);
+    }
+
+    [Fact]
+    public async Task SendAsync_AttemptTimesOutThenSucceeds_RoundTripEstimateTakesOnlyTheResponse()
+    {
+        // A timeout measures no round trip: only the second attempt's (instant) response is sampled, so the estimate
+        // goes from its initial 100 ms to 87.5 ms, and a full host's hint is that over its limit of one.
+        var inner = new ScriptedHandler((attempt, _, ct) => attempt == 1 ? ScriptedHandler.Hang(ct) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)));
+        using var harness = new HandlerHarness(
+            inner,
+            o => o.AttemptTimeout = TimeSpan.FromSeconds(5),
+            time => new HostRegistry(new HostCoordinationOptions { MaxConcurrency = 1, AdaptiveConcurrencyEnabled = false }, time));
+
+        using var response = await harness.GetAsync("http://rtt.test/");
+
+        var host = harness.Handler.Hosts.GetState(new Uri("http://rtt.test/"));
+        using var held = host.TryAcquire(isRetry: false);
+        using var refused = host.TryAcquire(isRetry: false);
+        Assert.Equal(HostDenialReason.ConcurrencyLimit, refused.DenialReason);
+        Assert.Equal(TimeSpan.FromMilliseconds(87.5), refused.WaitHint);
+    }
+
+    [Fact]
+    public void Send_Synchronous_RetriesThroughTheSamePath()
+    {
+        using var harness = new HandlerHarness(
+            ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK), o => (o.BaseDelay, o.MaxDelay) = (TimeSpan.Zero, TimeSpan.Zero));
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://example.test/");
+
+        using var response = harness.Client.Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, request.GetRetryHistory()!.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_OptionsChangedAfterConstruction_KeepsTheOptionsItWasBuiltWith()
+    {
+        using var harness = new HandlerHarness(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+        harness.Options.MaxAttempts = 1;
+
+        using var response = await harness.GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task SendAsync_RetryAfterDelta_WaitsExactlyWhatTheServerAsked()
     {
         var inner = new ScriptedHandler((attempt, _, _) =>
@@ -392,14 +455,15 @@ public class RepriseHandlerTests
             : new HttpResponseMessage(HttpStatusCode.OK)));
         using var harness = new HandlerHarness(inner, o => o.MaxAttempts = 1, hosts: time => new HostRegistry(new HostCoordinationOptions(), time, () => 0.0));
         using var throttled = await harness.GetAsync();
-        harness.Time.AdvanceInline(TimeSpan.FromSeconds(0.5));
+        harness.Time.AdvanceInline(TimeSpan.FromMilliseconds(10));
 
-        using var response = await harness.GetAsync();
+        using var response = await harness.GetAsync(step: TimeSpan.FromMilliseconds(10));
 
-        // The 429 paused the host for 2 s (no spread with a random draw of 0): the second request waited out the rest.
+        // One URL's 429 does not pause the host for its 2 s: it holds the host for the 50 ms of the check that tells
+        // the URL's Retry-After from the host's (docs/host-coordination.md). The second request waited out the rest.
         var attempt = Assert.Single(response.GetRetryHistory()!.Attempts);
         Assert.Equal(HttpStatusCode.OK, attempt.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1.5), attempt.HostWait);
+        Assert.Equal(TimeSpan.FromMilliseconds(40), attempt.HostWait);
         Assert.Equal(TimeSpan.Zero, attempt.Duration);
     }
 

@@ -167,7 +167,7 @@ public sealed class BulkEngine : IDisposable
                     yield return result;
 
                     // The caller has the result: only now does its request stop counting against MaxPendingRequests.
-                    run.ReleaseSlot();
+                    run.ReleasePendingSlot();
                 }
             }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Reprise.Hosts;
+using Reprise.Requests;
 using Reprise.Retry;
 using Reprise.Telemetry;
 using Reprise.Timing;
@@ -36,6 +37,7 @@ internal sealed partial class BulkRun
         try
         {
             Exception? error = null;
+            var cutAtDeadline = false;
             var sent = _time.GetTimestamp();
             var token = timeout.Start(deadlineBound ? remaining : attemptTimeout);
             try
@@ -46,6 +48,7 @@ internal sealed partial class BulkRun
                 }
                 catch (OperationCanceledException ex) when (timeout.TimedOut && !_token.IsCancellationRequested)
                 {
+                    cutAtDeadline = deadlineBound;
                     error = deadlineBound
                         ? new TimeoutException($"The attempt was cut at the request's deadline of {Seconds(_retry.Deadline)} s.", ex)
                         : new TimeoutException($"The attempt timed out after {Seconds(attemptTimeout)} s.", ex);
@@ -93,12 +96,15 @@ internal sealed partial class BulkRun
                 {
                     // A body cut mid-way is a failed attempt like any transport error: retried when the rules allow.
                     error = readError;
+                    cutAtDeadline = body.CutAtDeadline;
                     verdict = _policy.Classify(message, attempt, null, readError);
                     decision = Decide(item, attempt, verdict, retryAfter: null);
                 }
             }
 
-            permit.Complete(verdict.Signal, _policy.CapRetryAfter(retryAfter));
+            // A deadline that cuts the attempt is the request's own limit, not a signal about the host.
+            // The round trip is the time to the response's headers; a timeout or a transport error measures none.
+            permit.Complete(cutAtDeadline ? HostSignal.Cancelled : verdict.Signal, _policy.CapRetryAfter(retryAfter), roundTrip: response is not null ? duration : null);
             var record = new AttemptRecord(attempt, response?.StatusCode, error, verdict.ErrorType, hostWait, duration);
             item.History.Add(record);
             _telemetry.AttemptEnded(
@@ -115,7 +121,7 @@ internal sealed partial class BulkRun
             item.PreviousDelay = decision.Delay;
             if (response is not null && !bodyRead)
             {
-                await DiscardAsync(response).ConfigureAwait(false);
+                await ResponseDiscard.DiscardAsync(response, _token, _time).ConfigureAwait(false);
                 response = null;
             }
 
@@ -192,133 +198,6 @@ internal sealed partial class BulkRun
 
         var remaining = _retry.Deadline - elapsed;
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
-    }
-
-    private async ValueTask DiscardAsync(HttpResponseMessage response)
-    {
-        // Reading a small body to its end lets the connection go back to the pool instead of being closed.
-        if (response.Content.Headers.ContentLength is <= RepriseDefaults.DrainLimit)
-        {
-            try
-            {
-                await response.Content.CopyToAsync(Stream.Null, _token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                // The connection is lost either way; the next attempt opens another.
-            }
-        }
-
-        response.Dispose();
-    }
-
-    /// <summary>Checks what can be checked before sending: the URL, the method and the headers.</summary>
-    private string? Validate(BulkRequest request, out Uri? uri)
-    {
-        uri = null;
-        if (string.IsNullOrWhiteSpace(request.Url))
-        {
-            return "The URL is empty.";
-        }
-
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var parsed))
-        {
-            return "The URL is not a valid absolute URL.";
-        }
-
-        // On Unix "/x" parses as an absolute file URI: the scheme check turns it away too.
-        if (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)
-        {
-            return $"The URL's scheme must be http or https; it is {parsed.Scheme}.";
-        }
-
-        if (request.Method is null)
-        {
-            return "The request has no method.";
-        }
-
-        if (request.Headers is { Count: > 0 } headers && !ReferenceEquals(headers, _lastValidHeaders))
-        {
-            if (ValidateHeaders(headers) is { } error)
-            {
-                return error;
-            }
-
-            // Many inputs share one header list (the CLI's -H): it is checked once. Only the pump writes this.
-            _lastValidHeaders = headers;
-        }
-
-        uri = parsed;
-        return null;
-    }
-
-    private static string? ValidateHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
-    {
-        using var probe = new HttpRequestMessage { Content = new ByteArrayContent([]) };
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var (name, value) = headers[i];
-
-            // The handler would refuse these at send time, as a transport error that would be retried in vain.
-            if (string.IsNullOrEmpty(name) || value is null || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
-            {
-                return $"The header '{name}' has no name or a value with a line break or NUL.";
-            }
-
-            if (!probe.Headers.TryAddWithoutValidation(name, value) && !probe.Content.Headers.TryAddWithoutValidation(name, value))
-            {
-                return $"The header '{name}' is not a valid header name.";
-            }
-        }
-
-        return null;
-    }
-
-    private static bool HasIdempotencyKey(BulkRequest request)
-    {
-        if (request.Headers is { } headers)
-        {
-            for (var i = 0; i < headers.Count; i++)
-            {
-                if (string.Equals(headers[i].Key, IdempotencyKeyHeader, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Builds the fresh message of one attempt: no attempt reuses a sent message.</summary>
-    private static HttpRequestMessage BuildMessage(BulkWorkItem item)
-    {
-        var request = item.Request;
-        var message = new HttpRequestMessage(request.Method, item.Uri);
-        if (request.Body is { } body)
-        {
-            message.Content = new ReadOnlyMemoryContent(body);
-            if (request.ContentType is { } contentType)
-            {
-                message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            }
-        }
-
-        if (request.Headers is { } headers)
-        {
-            for (var i = 0; i < headers.Count; i++)
-            {
-                var (name, value) = headers[i];
-
-                // A content header goes with the body; without a body it has nothing to describe and is left out.
-                if (!message.Headers.TryAddWithoutValidation(name, value))
-                {
-                    message.Content?.Headers.TryAddWithoutValidation(name, value);
-                }
-            }
-        }
-
-        return message;
     }
 
     /// <summary>Reads the final response's body to where the options send it, never more than the cap into memory.</summary>
@@ -439,7 +318,8 @@ internal sealed partial class BulkRun
         }
         catch (OperationCanceledException ex) when (timeout.TimedOut)
         {
-            return BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
+            var cut = BodyOutcome.ReadFailed(new TimeoutException($"The body was not read in full by the request's deadline of {Seconds(_retry.Deadline)} s.", ex), bytes);
+            return cut with { CutAtDeadline = true };
         }
         finally
         {
@@ -482,6 +362,9 @@ internal sealed partial class BulkRun
         public RetryStopReason FailureStop { get; init; }
 
         public bool Cancelled { get; init; }
+
+        /// <summary>Gets whether the request's deadline cut the read: its own limit, not a signal about the host.</summary>
+        public bool CutAtDeadline { get; init; }
 
         public static BodyOutcome ReadFailed(Exception error, long bytes) => new() { Bytes = bytes, ReadError = error };
 

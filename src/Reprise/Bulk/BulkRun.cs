@@ -35,6 +35,7 @@ internal sealed partial class BulkRun : IDisposable
     private readonly Channel<BulkWorkItem> _ready;
     private readonly Channel<BulkResult> _results;
     private readonly DelayQueue<BulkWorkItem> _waiting;
+    private readonly Action<BulkWorkItem> _onLeaderWoken;
     private CancellationTokenRegistration _onCancelled;
     private ExceptionDispatchInfo? _inputError;
     private Task[] _tasks = [];
@@ -70,6 +71,7 @@ internal sealed partial class BulkRun : IDisposable
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
+        _onLeaderWoken = OnDue;
     }
 
     public ChannelReader<BulkResult> Results => _results.Reader;
@@ -92,8 +94,9 @@ internal sealed partial class BulkRun : IDisposable
         _onCancelled = _token.UnsafeRegister(static state => ((BulkRun)state!).OnCancelled(), this);
     }
 
-    /// <summary>Frees the slot of a result the caller took, so the pump may read one more request.</summary>
-    public void ReleaseSlot() => _slots.Release();
+    /// <summary>Frees the pending-request slot of a result the caller took, so the pump may read one more request.</summary>
+    /// <remarks>Not a host's slot: <see cref="Hosts.HostState.ReleaseSlot"/> frees one of a host's concurrency slots.</remarks>
+    public void ReleasePendingSlot() => _slots.Release();
 
     public void ThrowIfInputFailed() => _inputError?.Throw();
 
@@ -266,6 +269,12 @@ internal sealed partial class BulkRun : IDisposable
     /// <remarks>Not async itself: only the attempt awaits, so a step costs one state machine, the attempt's.</remarks>
     private ValueTask<BulkResult?> StepAsync(BulkWorkItem item, ReusableTimeoutScope timeout)
     {
+        if (item.ParkedOn is { } parkedOn)
+        {
+            parkedOn.ExitParked();
+            item.ParkedOn = null;
+        }
+
         if (_token.IsCancellationRequested)
         {
             return new(Cancelled(item));
@@ -279,7 +288,7 @@ internal sealed partial class BulkRun : IDisposable
 
         // The state is looked up at each step, not kept: the registry may have dropped an idle host meanwhile.
         var host = _engine.Hosts.GetState(item.Uri);
-        if (item.LeadsLineOf is null && JoinLine(item, host.Key))
+        if (item.LeadsLineOf is null && JoinLine(item, host))
         {
             // The host is at its limit with requests already waiting: this one waits behind them. Asking first would
             // take the room they wait for, and a busy host's retries would starve behind an endless input.
@@ -292,8 +301,8 @@ internal sealed partial class BulkRun : IDisposable
             Interlocked.Increment(ref _counters.HostRefusals);
 
             // A retry held back by the throttle is counted once as a request, however often it asks again.
-            item.RetryCounted |= permit.DenialReason == HostDenialReasons.RetryBudgetExhausted;
-            return new(OnRefused(item, host.Key, permit, elapsed));
+            item.RetryCounted |= permit.DenialReason == HostDenialReason.RetryBudgetExhausted;
+            return new(OnRefused(item, host, permit, elapsed));
         }
 
         item.RetryCounted = false;
@@ -317,199 +326,6 @@ internal sealed partial class BulkRun : IDisposable
 
         // The attempt owns the permit from here: it reports to it and disposes it, whatever happens.
         return AttemptAsync(item, permit, hostWait, timeout);
-    }
-
-    private BulkResult? OnRefused(BulkWorkItem item, string hostKey, HostPermit permit, TimeSpan elapsed)
-    {
-        var failFast = FailFastReason(permit);
-        if (failFast != RetryStopReason.None)
-        {
-            return Finish(item, BulkOutcome.Failed, failFast, $"The host {item.Uri.Authority} refused the attempt: {permit.DenialReason}.");
-        }
-
-        // A paused or busy host parks the request; no worker waits for it.
-        var wait = permit.RetryAfter > BulkDefaults.MinHostWait ? permit.RetryAfter : BulkDefaults.MinHostWait;
-        if (PastDeadline(elapsed, wait))
-        {
-            var reason = permit.DenialReason is null ? string.Empty : $" ({permit.DenialReason})";
-            return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} The host {item.Uri.Authority} asked to wait {Seconds(wait)} s{reason}.");
-        }
-
-        if (item.HostWaitStarted == 0)
-        {
-            item.HostWaitStarted = _time.GetTimestamp();
-        }
-
-        if (permit.DenialReason is HostDenialReasons.ConcurrencyLimit or HostDenialReasons.RateLimit && item.LeadsLineOf is null)
-        {
-            // A host at its limit frees room one request at a time: one request asks again at the host's hint and the
-            // others queue behind it, instead of thousands each polling every millisecond.
-            lock (_lines)
-            {
-                if (_linesClosed)
-                {
-                    return Cancelled(item);
-                }
-
-                if (_lines.TryGetValue(hostKey, out var line))
-                {
-                    CountWaiting(item, BulkWaitKind.Host);
-                    line.Enqueue(item);
-                    return null;
-                }
-
-                _lines.Add(hostKey, new HostLine());
-                Volatile.Write(ref _lineCount, _lines.Count);
-                item.LeadsLineOf = hostKey;
-            }
-        }
-
-        return Park(item, wait, BulkWaitKind.Host) ? null : Cancelled(item);
-    }
-
-    /// <summary>Queues the request at the end of its host's line when the host has one.</summary>
-    private bool JoinLine(BulkWorkItem item, string hostKey)
-    {
-        if (Volatile.Read(ref _lineCount) == 0)
-        {
-            return false;
-        }
-
-        lock (_lines)
-        {
-            if (_linesClosed || !_lines.TryGetValue(hostKey, out var line))
-            {
-                return false;
-            }
-
-            if (item.HostWaitStarted == 0)
-            {
-                item.HostWaitStarted = _time.GetTimestamp();
-            }
-
-            CountWaiting(item, BulkWaitKind.Host);
-            line.Enqueue(item);
-            return true;
-        }
-    }
-
-    /// <summary>Hands the lead of a host's line to the next request in it, which asks at once; the last closes the line.</summary>
-    private void PassLine(BulkWorkItem leader)
-    {
-        BulkWorkItem? next = null;
-        lock (_lines)
-        {
-            if (_lines.TryGetValue(leader.LeadsLineOf!, out var line))
-            {
-                if (line.TryDequeue(out next))
-                {
-                    next.LeadsLineOf = leader.LeadsLineOf;
-                }
-                else
-                {
-                    _lines.Remove(leader.LeadsLineOf!);
-                    Volatile.Write(ref _lineCount, _lines.Count);
-                }
-            }
-
-            leader.LeadsLineOf = null;
-        }
-
-        if (next is not null)
-        {
-            OnDue(next);
-        }
-    }
-
-    /// <summary>
-    /// Whether a refusal ends the request: only an open circuit or an exhausted retry budget, and only when the host
-    /// options say fail fast (as <see cref="HostState.AcquireAsync(bool, CancellationToken)"/> decides for the handler). A pause, a limit, or a
-    /// circuit or budget the options say to wait for, parks the request instead.
-    /// </summary>
-    private RetryStopReason FailFastReason(HostPermit permit)
-    {
-        var options = _engine.Hosts.Options;
-        return permit.DenialReason switch
-        {
-            HostDenialReasons.CircuitOpen when options.FailFastWhenCircuitOpen => RetryStopReason.CircuitOpen,
-            HostDenialReasons.RetryBudgetExhausted when options.FailFastWhenRetryThrottled => RetryStopReason.RetryBudgetExhausted,
-            _ => RetryStopReason.None,
-        };
-    }
-
-    private bool Park(BulkWorkItem item, TimeSpan delay, BulkWaitKind kind)
-    {
-        CountWaiting(item, kind);
-        if (_waiting.TryEnqueue(item, delay))
-        {
-            Interlocked.Increment(ref _counters.Parked);
-            return true;
-        }
-
-        // The run was cancelled and the queue closed: the worker ends the request itself.
-        LeaveWaiting(item);
-        return false;
-    }
-
-    private void CountWaiting(BulkWorkItem item, BulkWaitKind kind)
-    {
-        item.Waiting = kind;
-        if (kind == BulkWaitKind.Retry)
-        {
-            Interlocked.Increment(ref _counters.WaitingForRetry);
-        }
-        else
-        {
-            Interlocked.Increment(ref _counters.WaitingForHost);
-        }
-    }
-
-    private void OnDue(BulkWorkItem item)
-    {
-        LeaveWaiting(item);
-        Interlocked.Increment(ref _readyCount);
-        _ready.Writer.TryWrite(item);
-    }
-
-    private void LeaveWaiting(BulkWorkItem item)
-    {
-        if (item.Waiting == BulkWaitKind.Retry)
-        {
-            Interlocked.Decrement(ref _counters.WaitingForRetry);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _counters.WaitingForHost);
-        }
-
-        item.Waiting = BulkWaitKind.None;
-    }
-
-    private void OnCancelled()
-    {
-        // Waiting requests go back to the workers, which end each one as cancelled.
-        foreach (var item in _waiting.Close())
-        {
-            OnDue(item);
-        }
-
-        List<BulkWorkItem> queued = [];
-        lock (_lines)
-        {
-            _linesClosed = true;
-            foreach (var line in _lines.Values)
-            {
-                line.DrainTo(queued);
-            }
-
-            _lines.Clear();
-            Volatile.Write(ref _lineCount, 0);
-        }
-
-        foreach (var item in queued)
-        {
-            OnDue(item);
-        }
     }
 
     private void Write(BulkWorkItem? item, BulkResult result)

@@ -69,6 +69,9 @@ internal sealed class BulkWorkItem
     /// </summary>
     public string? LeadsLineOf { get; set; }
 
+    /// <summary>Gets or sets the host this request is parked for (counted busy by it), or null.</summary>
+    public Hosts.HostState? ParkedOn { get; set; }
+
     /// <summary>Gets or sets what the request waits for in the delay queue.</summary>
     public BulkWaitKind Waiting { get; set; }
 }

@@ -161,6 +161,13 @@ public sealed class HostCoordinationOptions
     [Range(1, 10_000_000)]
     public int MaxHosts { get; set; } = HostCoordinationDefaults.MaxHosts;
 
+    /// <summary>
+    /// Gets or sets where the registry shares each host's pause, circuit and rate with other processes (for example
+    /// <c>Reprise.Redis</c>), or <see langword="null"/> to share nothing.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ISharedHostState? SharedState { get; set; }
+
     /// <summary>Checks every option against its allowed range and the rules across options.</summary>
     /// <exception cref="OptionsValidationException">
     /// An option is out of range; each of its failures names the option and the allowed range, as on start-up under

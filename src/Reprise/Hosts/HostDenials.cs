@@ -5,11 +5,11 @@ namespace Reprise.Hosts;
 /// <summary>Maps a host's refusal to the reason a request stopped.</summary>
 internal static class HostDenials
 {
-    public static RetryStopReason ToStopReason(string? denialReason) => denialReason switch
+    public static RetryStopReason ToStopReason(HostDenialReason denialReason) => denialReason switch
     {
-        HostDenialReasons.RetryBudgetExhausted => RetryStopReason.RetryBudgetExhausted,
-        HostDenialReasons.CircuitOpen => RetryStopReason.CircuitOpen,
-        HostDenialReasons.Deadline => RetryStopReason.DeadlineExceeded,
+        HostDenialReason.RetryBudgetExhausted => RetryStopReason.RetryBudgetExhausted,
+        HostDenialReason.CircuitOpen => RetryStopReason.CircuitOpen,
+        HostDenialReason.Deadline => RetryStopReason.DeadlineExceeded,
         _ => RetryStopReason.NonRetryableError,
     };
 }

@@ -13,22 +13,25 @@ internal sealed class HostPermit : IDisposable
     private int _completed;
     private int _disposed;
 
-    private HostPermit(HostState? state, bool isAcquired, string? denialReason, TimeSpan retryAfter)
+    private HostPermit(HostState? state, bool isAcquired, HostDenialReason denialReason, TimeSpan waitHint)
     {
         _state = state;
         IsAcquired = isAcquired;
         DenialReason = denialReason;
-        RetryAfter = retryAfter;
+        WaitHint = waitHint;
     }
 
     /// <summary>Gets whether the attempt may be sent.</summary>
     public bool IsAcquired { get; }
 
-    /// <summary>Gets why the permit was refused ("retry budget exhausted", "circuit open", ...), or null.</summary>
-    public string? DenialReason { get; }
+    /// <summary>Gets why the permit was refused; <see cref="HostDenialReason.None"/> when granted.</summary>
+    public HostDenialReason DenialReason { get; }
 
-    /// <summary>Gets, for a refused permit, how long to wait before asking again.</summary>
-    public TimeSpan RetryAfter { get; }
+    /// <summary>
+    /// Gets, for a refused permit, how long this client should wait before asking again: the host state's own hint
+    /// (a pause's end, the next probe, a share of the round trip), not the server's Retry-After.
+    /// </summary>
+    public TimeSpan WaitHint { get; }
 
     /// <summary>Gets whether this attempt is the single probe of an open circuit.</summary>
     public bool IsProbe { get; private init; }
@@ -49,14 +52,18 @@ internal sealed class HostPermit : IDisposable
     /// <param name="signal">The outcome of the attempt.</param>
     /// <param name="serverRetryAfter">The (already capped) wait the server asked for, if any.</param>
     /// <param name="completedAt">When the attempt ended, on the registry's clock (<see cref="HostRegistry.TimeAt"/>); now when null.</param>
-    public void Complete(HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null)
+    /// <param name="roundTrip">
+    /// For a response, the time from sending to its headers; null for a timeout, a transport error or a cancellation,
+    /// which measure no round trip.
+    /// </param>
+    public void Complete(HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null, TimeSpan? roundTrip = null)
     {
         if (_state is null || !IsAcquired || Interlocked.Exchange(ref _completed, 1) != 0)
         {
             return;
         }
 
-        _state.OnCompleted(this, signal, serverRetryAfter, completedAt);
+        _state.OnCompleted(this, signal, serverRetryAfter, completedAt, roundTrip);
     }
 
     /// <summary>Frees the concurrency slot; a permit disposed without <see cref="Complete"/> counts as cancelled.</summary>
@@ -80,7 +87,7 @@ internal sealed class HostPermit : IDisposable
     internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
     {
         Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
-        return new HostPermit(state, isAcquired: true, denialReason: null, TimeSpan.Zero)
+        return new HostPermit(state, isAcquired: true, HostDenialReason.None, TimeSpan.Zero)
         {
             IsProbe = isProbe,
             HoldsSlot = holdsSlot,
@@ -91,6 +98,6 @@ internal sealed class HostPermit : IDisposable
         };
     }
 
-    internal static HostPermit Refuse(string reason, TimeSpan retryAfter) =>
-        new(null, isAcquired: false, reason, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
+    internal static HostPermit Refuse(HostDenialReason reason, TimeSpan waitHint) =>
+        new(null, isAcquired: false, reason, waitHint < TimeSpan.Zero ? TimeSpan.Zero : waitHint);
 }

@@ -34,9 +34,11 @@ internal sealed class HostState
     private readonly OverloadDetector _overload = new();
     private readonly HostEvidence _evidence;
 
+    private readonly HostSlotWaiters _slotWaiters = new();
     private TaskCompletionSource? _changed;
     private long _grantSequence;
     private int _waiting;
+    private int _parked;
     private long _lastSeenTicks;
 
     public HostState(string key, HostContext context)
@@ -64,6 +66,7 @@ internal sealed class HostState
         Probing,
         RetryThrottled,
         Limited,
+        SharedRate,
     }
 
     /// <summary>Gets the host as scheme://host:port.</summary>
@@ -81,8 +84,11 @@ internal sealed class HostState
     /// <summary>Gets when the host was last asked for, on the registry's clock.</summary>
     internal TimeSpan LastSeen => TimeSpan.FromTicks(Volatile.Read(ref _lastSeenTicks));
 
-    /// <summary>Gets whether requests are in flight or waiting: such a state is evicted only as a last resort.</summary>
-    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || _circuit.State == HostCircuitState.HalfOpen;
+    /// <summary>
+    /// Gets whether requests are in flight or waiting (in this state's wait, or parked by a bulk run for this host):
+    /// such a state is evicted only as a last resort.
+    /// </summary>
+    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || Volatile.Read(ref _parked) > 0 || _slotWaiters.Count > 0 || _circuit.State == HostCircuitState.HalfOpen;
 
     internal void Touch(TimeSpan now) => Volatile.Write(ref _lastSeenTicks, now.Ticks);
 
@@ -102,7 +108,7 @@ internal sealed class HostState
         HostPermit? permit;
         Gate gate;
         TimeSpan wait;
-        string? limitReason;
+        HostDenialReason limitReason;
         lock (_lock)
         {
             permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out limitReason);
@@ -110,12 +116,12 @@ internal sealed class HostState
 
         return permit ?? gate switch
         {
-            Gate.Paused => HostPermit.Refuse(HostDenialReasons.HostPaused, wait + PauseSpread(_pause.Length)),
-            Gate.Held => HostPermit.Refuse(HostDenialReasons.HostPaused, wait),
-            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
-            Gate.Probing => HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval),
-            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait),
-            _ => HostPermit.Refuse(limitReason ?? HostDenialReasons.ConcurrencyLimit, wait),
+            Gate.Paused => HostPermit.Refuse(HostDenialReason.HostPaused, wait + PauseSpread(_pause.Length)),
+            Gate.Held => HostPermit.Refuse(HostDenialReason.HostPaused, wait),
+            Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
+            Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
+            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
+            _ => HostPermit.Refuse(limitReason == HostDenialReason.None ? HostDenialReason.ConcurrencyLimit : limitReason, wait),
         };
     }
 
@@ -127,7 +133,7 @@ internal sealed class HostState
 
     /// <summary>
     /// Waits until an attempt may be sent, but starts no known wait (a pause, an open circuit) that would last longer
-    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReasons.Deadline"/>.
+    /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
         => AcquireAsync(default, isRetry, maxWait, cancellationToken);
@@ -145,7 +151,7 @@ internal sealed class HostState
         lock (_lock)
         {
             permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
-            changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled or Gate.Held ? ChangedLocked() : null;
+            changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
         }
 
         return permit is not null
@@ -166,6 +172,7 @@ internal sealed class HostState
         TaskCompletionSource? wake;
         lock (_lock)
         {
+            var shared = (_pause.Until, _circuit.NextProbeAt);
             if (signal != HostSignal.Cancelled)
             {
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
@@ -212,14 +219,43 @@ internal sealed class HostState
                 }
             }
 
-            // A probe's outcome, an accepted request and a throttle (it may end a check) may let waiters through.
-            wake = permit.IsProbe || signal is HostSignal.Accepted or HostSignal.Throttled ? TakeChangedLocked() : null;
+            ReportSharedLocked(signal, shared);
+
+            // A probe's outcome and an accepted request may let waiters through.
+            wake = permit.IsProbe || signal == HostSignal.Accepted ? TakeChangedLocked() : null;
         }
 
         wake?.TrySetResult();
     }
 
-    internal void ReleaseSlot() => _concurrency.Exit();
+    /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
+    internal void ReleaseSlot()
+    {
+        _concurrency.Exit();
+        _slotWaiters.WakeNext();
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="waiter"/> once, when a concurrency slot frees. False when the host has room already (the
+    /// slot freed before the waiter came): the caller asks again instead of waiting.
+    /// </summary>
+    internal bool TryWaitForSlot(IHostSlotWaiter waiter)
+    {
+        _slotWaiters.Add(waiter);
+
+        // A full fence between registering and looking for room (HostSlotWaiters' remarks).
+        Interlocked.MemoryBarrier();
+        return _concurrency.InFlight >= _concurrency.Limit || !_slotWaiters.TryRemove(waiter);
+    }
+
+    /// <summary>Takes back a wait of <see cref="TryWaitForSlot"/>; false when the waiter was already woken.</summary>
+    internal bool CancelSlotWait(IHostSlotWaiter waiter) => _slotWaiters.TryRemove(waiter);
+
+    /// <summary>Counts a request parked for this host elsewhere (a bulk run's delay queue), so that it is busy.</summary>
+    internal void EnterParked() => Interlocked.Increment(ref _parked);
+
+    /// <summary>Ends what <see cref="EnterParked"/> began.</summary>
+    internal void ExitParked() => Interlocked.Decrement(ref _parked);
 
     internal HostSnapshot GetSnapshot()
     {
@@ -260,21 +296,21 @@ internal sealed class HostState
                     case Gate.Paused when _context.Now + wait > giveUpAt:
                     case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
                         // No wait is started that would end past the caller's deadline.
-                        return HostPermit.Refuse(HostDenialReasons.Deadline, wait);
+                        return HostPermit.Refuse(HostDenialReason.Deadline, wait);
 
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.Held:
-                        // Woken by the witnesses' answers (an accepted one completes the change) or when the hold ends.
-                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
+                        // A check's hold is short, and a request held for the witnesses' answers asks again every few milliseconds.
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.CircuitOpen:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, wait);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
                         }
 
                         await Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
@@ -283,7 +319,7 @@ internal sealed class HostState
                     case Gate.Probing:
                         if (_options.FailFastWhenCircuitOpen)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.CircuitOpen, _options.CircuitBreakerProbeInterval);
+                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
                         }
 
                         await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
@@ -293,10 +329,14 @@ internal sealed class HostState
                         await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
                         break;
 
+                    case Gate.SharedRate:
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        break;
+
                     case Gate.RetryThrottled:
                         if (_options.FailFastWhenRetryThrottled)
                         {
-                            return HostPermit.Refuse(HostDenialReasons.RetryBudgetExhausted, wait);
+                            return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
                         }
 
                         // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
@@ -322,7 +362,7 @@ internal sealed class HostState
                         return granted;
                     }
 
-                    changed = gate is Gate.Probing or Gate.RetryThrottled or Gate.Held ? ChangedLocked() : null;
+                    changed = gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
                 }
             }
         }
@@ -357,7 +397,7 @@ internal sealed class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if (StoppedWhileInLineLocked(now, history))
+                if (StoppedWhileInLineLocked(now, history) || !TakeSharedTokenLocked(out _))
                 {
                     return null;
                 }
@@ -371,7 +411,7 @@ internal sealed class HostState
         {
             if (holdsSlot)
             {
-                _concurrency.Exit();
+                ReleaseSlot();
             }
         }
     }
@@ -391,9 +431,9 @@ internal sealed class HostState
 
     /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
     private HostPermit? TryGrantLocked(
-        TimeSpan now, bool isRetry, in UrlHistory history, ref RetryCheck check, out Gate gate, out TimeSpan wait, out string? limitReason)
+        TimeSpan now, bool isRetry, in UrlHistory history, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
     {
-        limitReason = null;
+        limitReason = HostDenialReason.None;
         if (_pause.IsPaused(now, out wait))
         {
             gate = Gate.Paused;
@@ -405,6 +445,11 @@ internal sealed class HostState
             // A throttle check holds the host (or retries after their own wait) for a moment: see ThrottleEvidence.
             gate = Gate.Held;
             wait = askAgainAt - now;
+            return null;
+        }
+
+        if (SharedRefusesLocked(out gate, out wait))
+        {
             return null;
         }
 
@@ -438,6 +483,14 @@ internal sealed class HostState
             return null;
         }
 
+        if (!TakeSharedTokenLocked(out wait))
+        {
+            _concurrency.Exit();
+            gate = Gate.SharedRate;
+            limitReason = HostDenialReason.RateLimit;
+            return null;
+        }
+
         gate = Gate.Pass;
         _evidence.OnGranted(now, history.AfterOwnWait);
         return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
@@ -465,13 +518,13 @@ internal sealed class HostState
     }
 
     /// <summary>Takes a concurrency slot and the rate tokens, or none of them.</summary>
-    private bool TryTakeLimitsLocked(TimeSpan now, out string? limitReason, out TimeSpan wait)
+    private bool TryTakeLimitsLocked(TimeSpan now, out HostDenialReason limitReason, out TimeSpan wait)
     {
-        limitReason = null;
+        limitReason = HostDenialReason.None;
         wait = TimeSpan.Zero;
         if (!_concurrency.TryEnter())
         {
-            limitReason = HostDenialReasons.ConcurrencyLimit;
+            limitReason = HostDenialReason.ConcurrencyLimit;
             wait = _roundTrip.SlotWait(_concurrency.Limit);
             return false;
         }
@@ -479,14 +532,14 @@ internal sealed class HostState
         if (_rate is not null && !_rate.TryTake(now, out wait))
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             return false;
         }
 
         if (_fixedRate is not null && !TryTakeFixedRate())
         {
             _concurrency.Exit();
-            limitReason = HostDenialReasons.RateLimit;
+            limitReason = HostDenialReason.RateLimit;
             wait = _fixedRateInterval;
             return false;
         }
@@ -515,6 +568,48 @@ internal sealed class HostState
         _fixedRate.TryReplenish();
         using var lease = _fixedRate.AttemptAcquire();
         return lease.IsAcquired;
+    }
+
+    /// <summary>Asks the shared view of the host (<see cref="HostCoordinationOptions.SharedState"/>) before the local gates.</summary>
+    private bool SharedRefusesLocked(out Gate gate, out TimeSpan wait)
+    {
+        var decision = _options.SharedState?.Check(Key) ?? SharedHostDecision.Pass;
+        gate = decision.Verdict == SharedHostVerdict.CircuitOpen ? Gate.CircuitOpen : Gate.Paused;
+        wait = decision.Wait;
+        return decision.Verdict != SharedHostVerdict.Pass;
+    }
+
+    /// <summary>Takes a token of the host's shared rate once the local limits passed; when refused, gives the local rate token back (the caller frees the slot).</summary>
+    private bool TakeSharedTokenLocked(out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (_options.SharedState is not { } shared || shared.TryTakeToken(Key, _rate?.CurrentRate ?? _options.RateLimit, out wait))
+        {
+            return true;
+        }
+
+        _rate?.Unreserve();
+        return false;
+    }
+
+    /// <summary>Tells the shared view what an outcome showed, and whether it paused the host or opened its circuit.</summary>
+    private void ReportSharedLocked(HostSignal signal, (TimeSpan PauseUntil, TimeSpan NextProbeAt) before)
+    {
+        if (_options.SharedState is not { } shared)
+        {
+            return;
+        }
+
+        var outcome = signal switch
+        {
+            HostSignal.Accepted => SharedHostOutcome.Accepted,
+            HostSignal.Throttled => SharedHostOutcome.Throttled,
+            HostSignal.Cancelled => SharedHostOutcome.Cancelled,
+            _ => SharedHostOutcome.Failed,
+        };
+        DateTimeOffset? paused = _pause.Until > before.PauseUntil ? _context.ToUtc(_pause.Until) : null;
+        DateTimeOffset? opened = _circuit.State == HostCircuitState.Open && _circuit.NextProbeAt > before.NextProbeAt ? _context.ToUtc(_circuit.NextProbeAt) : null;
+        shared.Report(Key, new SharedHostReport(outcome, paused, opened));
     }
 
     private void OnCircuitChanged(HostCircuitState from, HostCircuitState to) => _context.Observer?.OnCircuitChanged(Key, from, to);

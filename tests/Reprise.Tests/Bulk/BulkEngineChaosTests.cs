@@ -141,4 +141,40 @@ public class BulkEngineChaosTests
         Assert.All(results, r => Assert.Equal(BulkOutcome.Cancelled, r.Outcome));
         Assert.Equal(3, results.Count(r => r.Attempts == 1));
     }
+
+    [Fact]
+    public async Task RunAsync_DiscardedBodyThatStalls_IsDrainedWithinTheDrainTimeout()
+    {
+        // The server declares a small body and trickles it at one byte a second on the real clock; the engine's clock is
+        // fake. The retried 503's body must be given up after the drain timeout on the engine's clock, not read for hours
+        // while it holds the only worker and a slot of the host.
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions
+        {
+            Routes = { new ChaosRouteOptions { Path = "/stall", Status = 503, BodySize = 10_000, TrickleBytesPerSecond = 1 } },
+        });
+        var time = NewClock();
+        using var engine = new BulkEngine(Options(o => (o.MaxConcurrency, o.Retry.MaxAttempts, o.BodyHandling, o.MaxBodyInMemory) = (1, 2, BulkBodyHandling.Memory, 100)), timeProvider: time);
+
+        using var cancellation = new CancellationTokenSource();
+        var run = engine.RunAsync(Urls(server.GetUri("/stall/0").ToString()), cancellation.Token).CollectAsync();
+        var held = false;
+        for (var step = 0; !run.IsCompleted; step++)
+        {
+            // 60 s of the engine's clock: far past the drain timeout, short of the deadline that would also end a drain.
+            if (step == 600)
+            {
+                held = true;
+                await cancellation.CancelAsync();
+                break;
+            }
+
+            time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(run, Task.Delay(1));
+        }
+
+        var result = Assert.Single(await run);
+        Assert.False(held, "The discarded body held the worker past the drain timeout.");
+        Assert.Equal(2, result.Attempts);
+        Assert.Equal(2, server.Stats.TotalRequests);
+    }
 }

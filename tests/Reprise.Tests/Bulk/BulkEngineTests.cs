@@ -202,10 +202,11 @@ public class BulkEngineTests
     }
 
     [Fact]
-    public async Task RunAsync_HostAtItsConcurrencyLimit_IsAskedAgainByOneRequestNotByAll()
+    public async Task RunAsync_HostAtItsConcurrencyLimit_HandsEachFreedSlotToTheLineWithoutPolling()
     {
-        // The host allows two requests in flight and holds them; 48 more wait. Each step of the clock (longer than the
-        // host's hint, its round trip over its limit) lets one request ask again for the line behind it: 1 poll, not 48.
+        // The host allows two requests in flight and holds them; 48 more wait. Nobody asks the host again while its
+        // slots are taken, however far the clock moves; a slot that frees goes to the next in line at once, with the
+        // clock standing still.
         var time = NewClock();
         var held = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<HttpResponseMessage>>();
         var release = false;
@@ -224,18 +225,20 @@ public class BulkEngineTests
         using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (8, 64)), registry, time);
 
         var run = engine.RunAsync(Urls([.. Enumerable.Range(0, 50).Select(i => $"http://busy.test/{i}")])).CollectAsync();
-        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 48 } && engine.Counters.Parked == 1);
+        await WaitUntilAsync(() => engine.GetProgress() is { InFlight: 2, WaitingForHost: 48 });
         var before = engine.Counters.HostRefusals;
-        var parked = engine.Counters.Parked;
         for (var i = 0; i < 20; i++)
         {
-            // Advanced only once the leader is back in the delay queue, so each step finds it due.
             time.AdvanceInline(TimeSpan.FromSeconds(1));
-            await WaitUntilAsync(() => Volatile.Read(ref engine.Counters.Parked) > parked + i);
         }
 
-        Assert.Equal(20, engine.Counters.HostRefusals - before);
+        Assert.Equal(before, engine.Counters.HostRefusals);
+        Assert.Equal(0, engine.Counters.Parked);
         Assert.Equal(2, handler.Log.Count);
+
+        Assert.True(held.TryDequeue(out var first));
+        first.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        await WaitUntilAsync(() => handler.Log.Count == 3 && engine.GetProgress() is { InFlight: 2, WaitingForHost: 47 });
 
         Volatile.Write(ref release, true);
         while (held.TryDequeue(out var pending))
@@ -243,17 +246,61 @@ public class BulkEngineTests
             pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
         }
 
-        for (var step = 0; !run.IsCompleted; step++)
-        {
-            Assert.True(step < 100_000, "The line never drained.");
-            time.AdvanceInline(TimeSpan.FromMilliseconds(10));
-            await Task.WhenAny(run, Task.Delay(1));
-        }
-
         var results = await run;
         Assert.Equal(50, results.Count);
         Assert.All(results, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
         Assert.Equal(0, engine.GetProgress().WaitingForHost);
+        Assert.Equal(0, engine.Counters.Parked);
+    }
+
+    [Fact]
+    public async Task RunAsync_PausedHostWithParkedRequestsOverTheHostCap_KeepsItsState()
+    {
+        // One host asks to wait 30 s and its other requests park for it; a hundred other hosts then pass through a
+        // registry capped at ten. The paused host is the least recently used, but its parked requests make it busy: its
+        // pause must survive the sweep, or they would all go out at once to a host that asked to wait.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (url, attempt, _, _) =>
+        {
+            var response = new HttpResponseMessage(url.StartsWith("http://paused.test/", StringComparison.Ordinal) && attempt == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+            }
+
+            return Task.FromResult(response);
+        });
+        var registry = new HostRegistry(new HostCoordinationOptions { MaxHosts = 10 }, time);
+        using var engine = new BulkEngine(handler, Options(o => (o.MaxConcurrency, o.MaxPendingRequests) = (1, 200)), registry, time);
+        var urls = Enumerable.Range(0, 5).Select(i => $"http://paused.test/{i}").Concat(Enumerable.Range(0, 100).Select(i => $"http://h{i}.test/"));
+
+        await using var results = engine.RunAsync(Urls([.. urls])).GetAsyncEnumerator();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.StartsWith("http://h", (await results.NextAsync()).Url, StringComparison.Ordinal);
+        }
+
+        Assert.NotNull(registry.GetSnapshot(new Uri("http://paused.test/"))?.PausedUntil);
+    }
+
+    [Fact]
+    public async Task RunAsync_DeadlineCutsAnAttempt_IsNotAHostTimeout()
+    {
+        // The deadline is the request's own limit: a slow but healthy host must not see its breaker open for it.
+        var time = NewClock();
+        var handler = new BulkTestHandler(time, (_, _, _, token) => BulkTestHandler.Hang(token));
+        var registry = new HostRegistry(new HostCoordinationOptions { CircuitBreakerFailureThreshold = 1 }, time);
+        using var engine = new BulkEngine(
+            handler, Options(o => (o.Retry.AttemptTimeout, o.Retry.Deadline) = (Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(3))), registry, time);
+
+        await using var results = engine.RunAsync(Urls("http://slow.test/1")).GetAsyncEnumerator();
+        var next = results.MoveNextAsync().AsTask();
+        await WaitUntilAsync(() => engine.GetProgress().InFlight == 1);
+        time.AdvanceInline(TimeSpan.FromSeconds(3));
+        Assert.True(await next.WaitAsync(HangGuard));
+
+        Assert.Equal(RetryStopReason.DeadlineExceeded, results.Current.StopReason);
+        Assert.Equal(HostCircuitState.Closed, registry.GetSnapshot(new Uri("http://slow.test/"))!.CircuitState);
     }
 
     [Fact]

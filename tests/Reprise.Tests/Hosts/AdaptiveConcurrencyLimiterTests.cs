@@ -131,7 +131,7 @@ public sealed class AdaptiveConcurrencyLimiterTests
         var second = clock.State.TryAcquire(isRetry: false);
 
         var refused = clock.State.TryAcquire(isRetry: false);
-        Assert.Equal("concurrency limit", refused.DenialReason);
+        Assert.Equal(HostDenialReason.ConcurrencyLimit, refused.DenialReason);
         Assert.Equal(2, clock.Snapshot.InFlight);
 
         second.Dispose();

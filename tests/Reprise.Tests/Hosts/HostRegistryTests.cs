@@ -131,8 +131,8 @@ public sealed class HostRegistryTests
 
         Assert.True(first.IsAcquired);
         Assert.False(second.IsAcquired);
-        Assert.Equal("rate limit", second.DenialReason);
-        Assert.Equal(TimeSpan.FromSeconds(1000), second.RetryAfter);
+        Assert.Equal(HostDenialReason.RateLimit, second.DenialReason);
+        Assert.Equal(TimeSpan.FromSeconds(1000), second.WaitHint);
         Assert.NotNull(state.FixedRateLimiter);
     }
 }

@@ -48,8 +48,8 @@ public sealed class HostStateCircuitBreakerTests
         Assert.Equal(HostCircuitState.Open, clock.Snapshot.CircuitState);
         Assert.Equal(Start + TimeSpan.FromSeconds(1), clock.Snapshot.PausedUntil);
         var refused = clock.State.TryAcquire(isRetry: false);
-        Assert.Equal("circuit open", refused.DenialReason);
-        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.Equal(HostDenialReason.CircuitOpen, refused.DenialReason);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.WaitHint);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class HostStateCircuitBreakerTests
 
         Assert.True(probe.IsAcquired && probe.IsProbe);
         Assert.False(second.IsAcquired);
-        Assert.Equal("circuit open", second.DenialReason);
+        Assert.Equal(HostDenialReason.CircuitOpen, second.DenialReason);
         Assert.Equal(HostCircuitState.HalfOpen, clock.Snapshot.CircuitState);
     }
 
@@ -209,7 +209,7 @@ public sealed class HostStateCircuitBreakerTests
         using var permit = await clock.State.AcquireAsync(isRetry: false, CancellationToken.None);
 
         Assert.False(permit.IsAcquired);
-        Assert.Equal("circuit open", permit.DenialReason);
-        Assert.Equal(TimeSpan.FromSeconds(1), permit.RetryAfter);
+        Assert.Equal(HostDenialReason.CircuitOpen, permit.DenialReason);
+        Assert.Equal(TimeSpan.FromSeconds(1), permit.WaitHint);
     }
 }

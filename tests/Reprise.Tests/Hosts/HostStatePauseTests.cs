@@ -14,8 +14,8 @@ public sealed class HostStatePauseTests
 
         var first = clock.State.TryAcquire(isRetry: false);
         Assert.False(first.IsAcquired);
-        Assert.Equal("host paused", first.DenialReason);
-        Assert.Equal(TimeSpan.FromSeconds(2.1), first.RetryAfter); // 2 s plus 0.5 * 10% of the pause
+        Assert.Equal(HostDenialReason.HostPaused, first.DenialReason);
+        Assert.Equal(TimeSpan.FromSeconds(2.1), first.WaitHint); // 2 s plus 0.5 * 10% of the pause
         Assert.Equal(before + TimeSpan.FromSeconds(2), clock.Snapshot.PausedUntil);
 
         clock.Time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));

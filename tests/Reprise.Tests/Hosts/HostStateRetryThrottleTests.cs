@@ -118,7 +118,7 @@ public sealed class HostStateRetryThrottleTests
                 var permit = clock.State.TryAcquire(isRetry: true);
                 if (!permit.IsAcquired)
                 {
-                    Assert.Equal("retry budget exhausted", permit.DenialReason);
+                    Assert.Equal(HostDenialReason.RetryBudgetExhausted, permit.DenialReason);
                     break;
                 }
 
@@ -176,8 +176,8 @@ public sealed class HostStateRetryThrottleTests
         using var permit = await clock.State.AcquireAsync(isRetry: true, CancellationToken.None);
 
         Assert.False(permit.IsAcquired);
-        Assert.Equal("retry budget exhausted", permit.DenialReason);
-        Assert.True(permit.RetryAfter > TimeSpan.Zero);
+        Assert.Equal(HostDenialReason.RetryBudgetExhausted, permit.DenialReason);
+        Assert.True(permit.WaitHint > TimeSpan.Zero);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ internal sealed class HostTestClock
     public HostPermit Send(HostSignal signal, TimeSpan? retryAfter = null, bool isRetry = false)
     {
         var permit = State.TryAcquire(isRetry);
-        Assert.True(permit.IsAcquired, permit.DenialReason);
+        Assert.True(permit.IsAcquired, permit.DenialReason.Describe());
         permit.Complete(signal, retryAfter);
         permit.Dispose();
         return permit;

@@ -82,9 +82,9 @@ internal sealed class RateLimitedHostSimulation
         var permit = _state.TryAcquire(isRetry, counted);
         if (!permit.IsAcquired)
         {
-            Denials[permit.DenialReason!] = Denials.GetValueOrDefault(permit.DenialReason!) + 1;
-            bool deferredRetry = permit.DenialReason == "retry budget exhausted";
-            var wait = permit.RetryAfter > TimeSpan.Zero ? permit.RetryAfter : TimeSpan.FromMilliseconds(1);
+            Denials[permit.DenialReason.Describe()] = Denials.GetValueOrDefault(permit.DenialReason.Describe()) + 1;
+            bool deferredRetry = permit.DenialReason == HostDenialReason.RetryBudgetExhausted;
+            var wait = permit.WaitHint > TimeSpan.Zero ? permit.WaitHint : TimeSpan.FromMilliseconds(1);
             Schedule(wait, () => Ask(isRetry, counted || deferredRetry));
             return;
         }

@@ -27,11 +27,11 @@ public sealed class SmallGatePartsTests
         clock.Time.Advance(TimeSpan.FromSeconds(30));
         clock.State.OnCompleted(permit, HostSignal.TimedOut, null);
         var refused = clock.State.TryAcquire(isRetry: false);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), refused.RetryAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), refused.WaitHint);
 
         clock.State.OnCompleted(permit, HostSignal.Accepted, null, roundTrip: TimeSpan.FromMilliseconds(900));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), clock.State.TryAcquire(isRetry: false).RetryAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), clock.State.TryAcquire(isRetry: false).WaitHint);
         permit.Dispose();
     }
 

@@ -19,6 +19,9 @@ internal static class EvidenceDefaults
     /// <summary>How many requests are sent after the hold, as witnesses, before the check decides.</summary>
     public const int CheckWitnesses = 2;
 
+    /// <summary>How often a request held for the witnesses' answers asks again.</summary>
+    public static readonly TimeSpan WitnessRecheck = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The shortest time the check waits for its witnesses' answers before it concludes that holding did not help.</summary>
     public static readonly TimeSpan MinWitnessTimeout = TimeSpan.FromMilliseconds(250);
 

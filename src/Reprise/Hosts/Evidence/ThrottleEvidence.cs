@@ -109,7 +109,7 @@ internal sealed class ThrottleEvidence
             return true;
         }
 
-        var next = now + _hold;
+        var next = now + EvidenceDefaults.WitnessRecheck;
         askAgainAt = next < _checkEndsAt ? next : _checkEndsAt;
         return false;
     }
@@ -269,7 +269,7 @@ internal sealed class ThrottleEvidence
             return true;
         }
 
-        var next = now + _hold;
+        var next = now + EvidenceDefaults.WitnessRecheck;
         askAgainAt = next < _retryCheckEndsAt ? next : _retryCheckEndsAt;
         return false;
     }

@@ -17,7 +17,7 @@ public sealed class HostStateEvidenceTests
 
         var held = clock.State.TryAcquire(isRetry: false, retryAlreadyCounted: false, UrlHistory.First(2));
         Assert.False(held.IsAcquired);
-        Assert.Equal(EvidenceDefaults.CheckHold, held.RetryAfter);
+        Assert.Equal(EvidenceDefaults.CheckHold, held.WaitHint);
         Assert.Null(clock.Snapshot.PausedUntil);
 
         // After the hold two witnesses go; a throttled witness shows holding does not help: each URL waits alone.
@@ -157,7 +157,7 @@ public sealed class HostStateEvidenceTests
             permit = clock.State.TryAcquire(isRetry: history.AlreadySent, retryAlreadyCounted: false, history);
         }
 
-        Assert.True(permit.IsAcquired, permit.DenialReason);
+        Assert.True(permit.IsAcquired, permit.DenialReason.ToString());
         permit.Complete(signal, retryAfter);
         permit.Dispose();
     }

@@ -1,0 +1,27 @@
+using StackExchange.Redis;
+
+namespace Reprise.Redis;
+
+/// <summary>How Reprise.Redis connects when given a connection string (the DI call and the CLI's <c>--redis</c>).</summary>
+public static class RedisConnections
+{
+    /// <summary>
+    /// Connects to Redis for sharing host state: never fails when Redis is down (the registries then go on locally and
+    /// the client reconnects in the background), and fails a call at once while disconnected rather than queueing it.
+    /// </summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string, for example <c>localhost:6379</c>.</param>
+    /// <returns>The connection; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="configuration"/> is empty or not a valid configuration string.</exception>
+    public static IConnectionMultiplexer Connect(string configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 1000);
+
+        // Rejoin soon after Redis comes back: from 250 ms, never more than 2 s apart.
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
+        return ConnectionMultiplexer.Connect(options);
+    }
+}

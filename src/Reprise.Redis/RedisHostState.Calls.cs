@@ -1,0 +1,184 @@
+using Reprise.Hosts;
+using StackExchange.Redis;
+
+namespace Reprise.Redis;
+
+/// <summary>The background Redis calls: each is started under a view's lock and applies its answer under it later.</summary>
+public sealed partial class RedisHostState
+{
+    private void MaybeSyncLocked(SharedHostView view, long now)
+    {
+        if (view.SyncInFlight || now - view.SyncedAt < (long)_options.CacheValidity.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (!_link.IsUp)
+        {
+            return;
+        }
+
+        view.SyncInFlight = true;
+        view.SyncedAt = now;
+        long requests = view.PendingRequests, accepts = view.PendingAccepts;
+        view.PendingRequests = view.PendingAccepts = 0;
+        Track(SyncAsync(view, now, requests, accepts));
+    }
+
+    private async Task SyncAsync(SharedHostView view, long now, long requests, long accepts)
+    {
+        long bucketMs = (long)_options.RetryThrottlingWindow.TotalMilliseconds / RedisHostStateDefaults.ThrottleBuckets;
+        long bucket = now / bucketMs;
+        var keys = new RedisKey[2 + RedisHostStateDefaults.ThrottleBuckets];
+        keys[0] = _keys.Pause(view.Host);
+        keys[1] = _keys.Circuit(view.Host);
+        for (int i = 0; i < RedisHostStateDefaults.ThrottleBuckets; i++)
+        {
+            keys[2 + i] = _keys.ThrottleBucket(view.Host, bucket - i);
+        }
+
+        RedisValue[] args = [requests, accepts, bucketMs * (RedisHostStateDefaults.ThrottleBuckets + 1)];
+        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Sync, keys, args)).ConfigureAwait(false);
+        lock (view.Lock)
+        {
+            view.SyncInFlight = false;
+            if (result is null || result.Length < 4)
+            {
+                // Not shared: kept for the next sync.
+                view.PendingRequests += requests;
+                view.PendingAccepts += accepts;
+                return;
+            }
+
+            var reply = (RedisResult[])result!;
+            SharedHostMessage.ApplyPause(view, SharedHostMessage.FirstNumber((string?)reply[0]));
+            SharedHostMessage.ApplyCircuit(view, (string?)reply[1]);
+            view.SharedRequests = (long)reply[2];
+            view.SharedAccepts = (long)reply[3];
+        }
+    }
+
+    private void SharePauseLocked(SharedHostView view, long now)
+    {
+        if (!_link.IsUp)
+        {
+            view.Unshared = true;
+            return;
+        }
+
+        string until = Invariant(view.PausedUntil);
+        long ttl = view.PausedUntil - now + (long)RedisHostStateDefaults.PauseKeySlack.TotalMilliseconds;
+        Track(ExtendLaterAsync(view, _keys.Pause(view.Host), until, ttl, SharedHostMessage.Pause(view.Host, view.PausedUntil), until));
+    }
+
+    private void ShareCircuitLocked(SharedHostView view, long now)
+    {
+        if (!_link.IsUp)
+        {
+            view.Unshared = true;
+            return;
+        }
+
+        string value = Invariant(view.CircuitOpenUntil) + " " + Invariant(view.CircuitIntervalMs);
+        long ttl = view.CircuitOpenUntil - now + (long)RedisHostStateDefaults.CircuitKeySlack.TotalMilliseconds;
+        Track(ExtendLaterAsync(view, _keys.Circuit(view.Host), Invariant(view.CircuitOpenUntil), ttl, SharedHostMessage.Open(view.Host, view.CircuitOpenUntil, view.CircuitIntervalMs), value));
+    }
+
+    private async Task ExtendLaterAsync(SharedHostView view, string key, string end, long ttl, string message, string value)
+    {
+        RedisValue[] args = [end, Math.Max(ttl, 1), _keys.Channel, message, value];
+        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ExtendLater, [key], args)).ConfigureAwait(false);
+        if (result is null)
+        {
+            lock (view.Lock)
+            {
+                view.Unshared = true; // Merged when Redis answers again.
+            }
+        }
+    }
+
+    private async Task AskProbeAsync(SharedHostView view)
+    {
+        bool? won = await _link.RunAsync(db => db.StringSetAsync(
+            _keys.Probe(view.Host), _id, _options.ProbeLeaseTime, When.NotExists)).ConfigureAwait(false);
+        lock (view.Lock)
+        {
+            view.ProbeAskInFlight = false;
+            view.HoldsProbe = won == true;
+            view.ProbeSentAt = 0;
+
+            // Someone else probes: ask again once its outcome is due to be heard (it is published when it comes).
+            view.NextProbeAskAt = won == true ? 0 : NowMs() + (long)_options.CacheValidity.TotalMilliseconds;
+        }
+    }
+
+    private void EndProbeLocked(SharedHostView view, long now, SharedHostReport report)
+    {
+        view.HoldsProbe = false;
+        view.ProbeSentAt = 0;
+        if (report.Outcome == SharedHostOutcome.Cancelled)
+        {
+            Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, [_keys.Circuit(view.Host), _keys.Probe(view.Host)],
+                [_id, "0", Invariant(now) + " " + Invariant(view.CircuitIntervalMs), 1000, _keys.Channel, SharedHostMessage.Open(view.Host, now, view.CircuitIntervalMs)])));
+            view.CircuitOpenUntil = now;
+            return;
+        }
+
+        bool closed = report.Outcome == SharedHostOutcome.Accepted;
+        string message;
+        string next = "";
+        long ttl = 1;
+        if (closed)
+        {
+            view.CircuitOpenUntil = 0;
+            view.CircuitIntervalMs = 0;
+            message = SharedHostMessage.Close(view.Host);
+        }
+        else
+        {
+            long interval = SharedCircuit.NextInterval(view.CircuitIntervalMs, report);
+            view.CircuitIntervalMs = interval;
+            view.CircuitOpenUntil = Math.Max(now + interval, report.PausedUntil?.ToUnixTimeMilliseconds() ?? 0);
+            next = Invariant(view.CircuitOpenUntil) + " " + Invariant(interval);
+            ttl = view.CircuitOpenUntil - now + (long)RedisHostStateDefaults.CircuitKeySlack.TotalMilliseconds;
+            message = SharedHostMessage.Open(view.Host, view.CircuitOpenUntil, interval);
+        }
+
+        var keys = new RedisKey[] { _keys.Circuit(view.Host), _keys.Probe(view.Host) };
+        RedisValue[] args = [_id, closed ? "1" : "0", next, ttl, _keys.Channel, message];
+        Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, keys, args)));
+    }
+
+    private void StartLeaseLocked(SharedHostView view, double now, double perSecond)
+    {
+        if (view.LeaseInFlight || now < view.NextLeaseAt || !_link.IsUp)
+        {
+            return;
+        }
+
+        view.LeaseInFlight = true;
+        double interval = 1000 / perSecond;
+        int batch = TokenLease.BatchSize(perSecond, _options.TokenLeaseAhead);
+        double tau = (_options.RateBurst - 1) * interval;
+        RedisValue[] args = [Invariant(now), Invariant(interval), Invariant(tau), Invariant(_options.TokenLeaseAhead.TotalMilliseconds), batch];
+        Track(LeaseAsync(view, args));
+    }
+
+    private async Task LeaseAsync(SharedHostView view, RedisValue[] args)
+    {
+        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, [_keys.Rate(view.Host)], args)).ConfigureAwait(false);
+        lock (view.Lock)
+        {
+            view.LeaseInFlight = false;
+            if (result is null)
+            {
+                return;
+            }
+
+            var reply = (RedisResult[])result!;
+            int count = (int)reply[0];
+            double value = double.Parse((string)reply[1]!, System.Globalization.CultureInfo.InvariantCulture);
+            TokenLease.Apply(view, count, value, (double)args[0]);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+namespace Reprise.Redis;
+
+/// <summary>
+/// One host's shared state as this process knows it: the cache read from Redis (or heard on the channel), what this
+/// process learned that Redis has not taken yet, its leased rate tokens and its probe. Times are Unix milliseconds.
+/// </summary>
+/// <remarks>Guarded by <see cref="Lock"/>; nothing under it waits or calls back into a registry.</remarks>
+internal sealed class SharedHostView
+{
+    public SharedHostView(string host) => Host = host;
+
+    public string Host { get; }
+
+    public Lock Lock { get; } = new();
+
+    /// <summary>Gets or sets when the shared pause ends (0: none).</summary>
+    public long PausedUntil { get; set; }
+
+    /// <summary>Gets or sets the next probe time of the open shared circuit (0: closed).</summary>
+    public long CircuitOpenUntil { get; set; }
+
+    /// <summary>Gets or sets how long the shared circuit last opened for: what the next failed probe doubles.</summary>
+    public long CircuitIntervalMs { get; set; }
+
+    /// <summary>Gets or sets when the cache was last read from Redis.</summary>
+    public long SyncedAt { get; set; }
+
+    public bool SyncInFlight { get; set; }
+
+    /// <summary>Gets or sets when this process may next ask for the probe lease.</summary>
+    public long NextProbeAskAt { get; set; }
+
+    public bool ProbeAskInFlight { get; set; }
+
+    /// <summary>Gets or sets whether this process holds the probe lease.</summary>
+    public bool HoldsProbe { get; set; }
+
+    /// <summary>Gets or sets when this process sent its probe (0: not yet); its lease lapses after the lease time.</summary>
+    public long ProbeSentAt { get; set; }
+
+    /// <summary>Gets or sets whether a pause or an open circuit was learned while Redis was down, to merge on rejoin.</summary>
+    public bool Unshared { get; set; }
+
+    /// <summary>Gets or sets the retry-throttle counts not yet added to Redis.</summary>
+    public long PendingRequests { get; set; }
+
+    public long PendingAccepts { get; set; }
+
+    /// <summary>Gets or sets the requests and accepts of every process over the window, as last read.</summary>
+    public long SharedRequests { get; set; }
+
+    public long SharedAccepts { get; set; }
+
+    /// <summary>Gets the leased rate tokens: runs of tokens one interval apart, oldest first (Unix ms, fractional).</summary>
+    public List<TokenRun> Tokens { get; } = [];
+
+    public bool LeaseInFlight { get; set; }
+
+    /// <summary>Gets or sets when Redis said the next token could be leased.</summary>
+    public double NextLeaseAt { get; set; }
+
+    public long LastUsed { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace Reprise.Redis;
+
+/// <summary>Leased tokens of a shared rate: <see cref="Count"/> tokens, the first usable at <see cref="Next"/> (Unix ms), then one per interval.</summary>
+internal struct TokenRun
+{
+    public double Next;
+    public int Count;
+}

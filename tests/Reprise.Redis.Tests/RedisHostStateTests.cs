@@ -1,0 +1,157 @@
+using Reprise.Hosts;
+using Xunit.Abstractions;
+
+namespace Reprise.Redis.Tests;
+
+public sealed class RedisHostStateTests : IClassFixture<RedisServers>
+{
+    private static readonly Uri Host = new("http://api.example:8080/items/1");
+    private readonly RedisServers _servers;
+    private readonly ITestOutputHelper _output;
+
+    public RedisHostStateTests(RedisServers servers, ITestOutputHelper output) => (_servers, _output) = (servers, output);
+
+    public static TheoryData<string> Kinds => RedisServers.Kinds;
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Check_PauseSetInOneRegistry_OtherRegistryWaitsWithinCacheValidity(string kind)
+    {
+        using var shared = new SharedRegistries(_servers.Get(kind), 2);
+        var (a, b) = (shared.Registries[0], shared.Registries[1]);
+        using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+        {
+            Assert.True(first.IsAcquired);
+            first.Complete(HostSignal.Accepted, null);
+        }
+
+        using (var throttled = a.GetState(Host).TryAcquire(isRetry: false))
+        {
+            throttled.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(30));
+        }
+
+        // Published at once; at the latest read again after the cache validity (1 s of simulated time).
+        shared.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await shared.EventuallyAsync(() => Refused(b) == HostDenialReasons.HostPaused));
+
+        using var refused = b.GetState(Host).TryAcquire(isRetry: false);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(33));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Check_OpenCircuitAcrossThreeRegistries_OneProbeAtATime(string kind)
+    {
+        using var shared = new SharedRegistries(_servers.Get(kind), 3);
+        foreach (var registry in shared.Registries)
+        {
+            using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+            permit.Complete(HostSignal.Accepted, null);
+        }
+
+        // Registry 0 sees the host fail until its circuit opens (20 in a row).
+        for (int i = 0; i < 20; i++)
+        {
+            using var permit = shared.Registries[0].GetState(Host).TryAcquire(isRetry: false);
+            permit.Complete(HostSignal.Failed, null);
+        }
+
+        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) == HostDenialReasons.CircuitOpen)));
+
+        // At probe time every registry asks, again and again: exactly one request goes out across all three.
+        shared.Time.Advance(TimeSpan.FromSeconds(2));
+        var granted = new List<HostPermit>();
+        for (int round = 0; round < 40; round++)
+        {
+            foreach (var registry in shared.Registries)
+            {
+                var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+                if (permit.IsAcquired)
+                {
+                    granted.Add(permit);
+                }
+            }
+
+            await shared.SettleAsync();
+        }
+
+        var probe = Assert.Single(granted);
+
+        // Its success closes the circuit for everyone.
+        probe.Complete(HostSignal.Accepted, null);
+        probe.Dispose();
+        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) is null)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task TryTakeToken_ThreeRegistriesOnFakeTime_GrantNoMoreThanTheRate(string kind)
+    {
+        const double Rate = 100;
+        const int Burst = 5;
+        var simulated = TimeSpan.FromSeconds(3);
+
+        // The local fixed limit never binds (a large burst): only the shared rate does.
+        using var shared = new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false), r => r.RateBurst = Burst);
+        int granted = 0;
+        var end = shared.Time.GetUtcNow() + simulated;
+        while (shared.Time.GetUtcNow() < end)
+        {
+            foreach (var registry in shared.Registries)
+            {
+                while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
+                {
+                    granted++;
+                    permit.Complete(HostSignal.Accepted, null);
+                    permit.Dispose();
+                }
+            }
+
+            await shared.SettleAsync();
+            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        _output.WriteLine($"{kind}: {granted} granted; {shared.States.Sum(s => s.RoundTrips)} round trips");
+        Assert.InRange(granted, (int)(0.8 * Rate * simulated.TotalSeconds), (int)(Rate * simulated.TotalSeconds) + Burst + 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task TryTakeToken_SteadyState_AtMostOneRoundTripPerTwentyRequests(string kind)
+    {
+        const double Rate = 200;
+        using var shared = new SharedRegistries(_servers.Get(kind), 1, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false));
+        var registry = shared.Registries[0];
+        int granted = 0;
+        for (int step = 0; step < 1000; step++)
+        {
+            while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
+            {
+                granted++;
+                permit.Complete(HostSignal.Accepted, null);
+                permit.Dispose();
+            }
+
+            await shared.SettleAsync();
+            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        // 5 s at 200/s: every round trip counted by the client (leases, cache reads, the subscription aside).
+        double perRequest = (double)shared.States[0].RoundTrips / granted;
+        _output.WriteLine($"{kind}: {shared.States[0].RoundTrips} round trips for {granted} requests: {perRequest:F4} per request");
+        Assert.True(granted >= 900, $"granted {granted}");
+        Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
+    }
+
+    private static string? Refused(HostRegistry registry)
+    {
+        using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+        if (permit.IsAcquired)
+        {
+            permit.Complete(HostSignal.Cancelled, null);
+            return null;
+        }
+
+        return permit.DenialReason;
+    }
+}
