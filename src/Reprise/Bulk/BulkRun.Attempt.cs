@@ -27,7 +27,7 @@ internal sealed partial class BulkRun
 
         // One timer per attempt: the attempt timeout, or what is left of the deadline when that is shorter.
         var remaining = Remaining(DeadlineElapsed(item));
-        var attemptTimeout = _retry.AttemptTimeout;
+        var attemptTimeout = permit.AttemptTimeout(_retry.AttemptTimeout);
         var deadlineBound = remaining != Timeout.InfiniteTimeSpan && (attemptTimeout == Timeout.InfiniteTimeSpan || remaining <= attemptTimeout);
 
         var message = BuildMessage(item);
@@ -117,6 +117,8 @@ internal sealed partial class BulkRun
 
             record.Delay = decision.Delay;
             record.DelaySource = decision.Source;
+            item.UrlHistory = item.UrlHistory.Next(
+                cutAtDeadline ? HostSignal.Cancelled : verdict.Signal, afterOwnWait: decision.Source == RetryWaitSource.RetryAfter, _engine.Hosts.Now);
             _telemetry.Retrying(item.Request.Method, item.Uri, record, _retry.RetryOn);
             item.PreviousDelay = decision.Delay;
             if (response is not null && !bodyRead)

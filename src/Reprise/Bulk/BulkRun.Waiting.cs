@@ -9,6 +9,40 @@ namespace Reprise.Bulk;
 /// </summary>
 internal sealed partial class BulkRun
 {
+    /// <summary>
+    /// A request waiting for an open circuit ends once the failed probes since it began to wait used up its attempts,
+    /// or once it waited as long as those attempts would have taken and a probe failed meanwhile: each failed probe fails
+    /// on behalf of everyone waiting, so waiting never costs more than trying would. Otherwise it asks again at the
+    /// probe time or when its own attempts would have run out, whichever is sooner.
+    /// </summary>
+    private BulkResult? CircuitWaitEnds(BulkWorkItem item, HostState host, ref TimeSpan wait)
+    {
+        var attemptsLeft = _retry.MaxAttempts - item.Attempts;
+        var waited = item.CircuitWaitStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.CircuitWaitStarted);
+        if (host.CircuitWaiterExhausted(item.FailedProbesAtWait, waited, attemptsLeft, _retry.AttemptTimeout, out var failedProbes))
+        {
+            return Finish(
+                item,
+                BulkOutcome.Failed,
+                RetryStopReason.CircuitOpen,
+                $"The host {item.Uri.Authority} failed every probe of its open circuit while the request waited, as long as its {attemptsLeft} attempt(s) left would have taken.");
+        }
+
+        if (item.FailedProbesAtWait < 0)
+        {
+            item.FailedProbesAtWait = failedProbes;
+            item.CircuitWaitStarted = _time.GetTimestamp();
+        }
+
+        var budget = (_retry.AttemptTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(1) : _retry.AttemptTimeout) * Math.Max(1, attemptsLeft);
+        if (budget - waited > TimeSpan.Zero && budget - waited < wait)
+        {
+            wait = budget - waited;
+        }
+
+        return null;
+    }
+
     private BulkResult? OnRefused(BulkWorkItem item, HostState host, HostPermit permit, TimeSpan elapsed)
     {
         var failFast = FailFastReason(permit);
@@ -19,6 +53,11 @@ internal sealed partial class BulkRun
 
         // A paused or busy host parks the request; no worker waits for it.
         var wait = permit.WaitHint > BulkDefaults.MinHostWait ? permit.WaitHint : BulkDefaults.MinHostWait;
+        if (permit.DenialReason == HostDenialReason.CircuitOpen && CircuitWaitEnds(item, host, ref wait) is { } exhausted)
+        {
+            return exhausted;
+        }
+
         if (PastDeadline(elapsed, wait))
         {
             var reason = permit.DenialReason == HostDenialReason.None ? string.Empty : $" ({permit.DenialReason.Describe()})";

@@ -81,6 +81,12 @@ internal sealed class HostPermit : IDisposable
         }
     }
 
+    /// <summary>
+    /// Gets the attempt timeout to use: a probe of an open circuit gets a short one (a few times the host's usual
+    /// latency, at least a second), so a probe that hangs does not hold the circuit open for a whole attempt timeout.
+    /// </summary>
+    public TimeSpan AttemptTimeout(TimeSpan configured) => IsProbe && _state is not null ? _state.ProbeTimeout(configured) : configured;
+
     /// <summary>Gets what the request told the host about its own attempts when it asked (its URL's key and history).</summary>
     internal UrlHistory History { get; private init; }
 

@@ -52,7 +52,7 @@ internal sealed class HostState
         _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
         _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
         _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
-        _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null);
+        _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null, checkThrottles: _options.PauseEnabled || _rate is not null);
         _lastSeenTicks = context.Now.Ticks;
     }
 
@@ -256,6 +256,30 @@ internal sealed class HostState
 
     /// <summary>Ends what <see cref="EnterParked"/> began.</summary>
     internal void ExitParked() => Interlocked.Decrement(ref _parked);
+
+    /// <summary>Gets the attempt timeout of a probe (<see cref="FailureEvidence.ProbeTimeout"/>).</summary>
+    internal TimeSpan ProbeTimeout(TimeSpan attemptTimeout)
+    {
+        lock (_lock)
+        {
+            return _evidence.ProbeTimeout(attemptTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Whether a request that began waiting for the open circuit when <paramref name="failedProbesAtWait"/> probes had
+    /// failed, <paramref name="waited"/> ago, has waited as long as its <paramref name="attemptsLeft"/> attempts would
+    /// have taken (<see cref="FailureEvidence.WaiterExhausted"/>). Also gives the host's failed-probe count now.
+    /// </summary>
+    internal bool CircuitWaiterExhausted(int failedProbesAtWait, TimeSpan waited, int attemptsLeft, TimeSpan attemptTimeout, out int failedProbes)
+    {
+        lock (_lock)
+        {
+            failedProbes = _circuit.FailedProbes;
+            var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
+            return failedProbesAtWait >= 0 && FailureEvidence.WaiterExhausted(failedProbes - failedProbesAtWait, waited, attemptsLeft, perAttempt);
+        }
+    }
 
     internal HostSnapshot GetSnapshot()
     {

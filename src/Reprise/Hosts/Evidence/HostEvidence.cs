@@ -12,10 +12,16 @@ internal sealed class HostEvidence
     private readonly ThrottleEvidence _throttles;
     private readonly FailureEvidence _failures;
     private readonly LatencyEvidence _timeouts = new();
+    private readonly bool _checkThrottles;
 
-    public HostEvidence(int failureThreshold, bool rateManaged, int ledgerCapacity = EvidenceDefaults.LedgerCapacity)
+    /// <param name="failureThreshold">Failing URLs in a row that open the circuit.</param>
+    /// <param name="rateManaged">Whether an adaptive rate paces the host.</param>
+    /// <param name="checkThrottles">Whether throttles are checked at all: not when neither a pause nor a rate could act on the verdict.</param>
+    /// <param name="ledgerCapacity">How many URLs the host remembers.</param>
+    public HostEvidence(int failureThreshold, bool rateManaged, bool checkThrottles = true, int ledgerCapacity = EvidenceDefaults.LedgerCapacity)
     {
         _ledger = new UrlLedger(ledgerCapacity);
+        _checkThrottles = checkThrottles;
         _throttles = new ThrottleEvidence(rateManaged);
         _failures = new FailureEvidence(failureThreshold);
     }
@@ -33,7 +39,11 @@ internal sealed class HostEvidence
     internal UrlLedger Ledger => _ledger;
 
     /// <summary>Whether a request may be granted now (a throttle check may hold the host, or its retries, briefly).</summary>
-    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt) => _throttles.MayGrant(now, afterOwnWait, out askAgainAt);
+    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt)
+    {
+        askAgainAt = now;
+        return !_checkThrottles || _throttles.MayGrant(now, afterOwnWait, out askAgainAt);
+    }
 
     /// <summary>Counts a granted request.</summary>
     public void OnGranted(TimeSpan now, bool afterOwnWait) => _throttles.OnGranted(now, afterOwnWait);
@@ -109,6 +119,9 @@ internal sealed class HostEvidence
                 {
                     Throttle = (report.RetryAfter is null ? ThrottleActions.None : ThrottleActions.PauseHost) | ThrottleActions.DecreaseRate,
                 };
+
+            case HostSignal.Throttled when !_checkThrottles:
+                return decision;
 
             case HostSignal.Throttled:
                 record.Throttled = true;
