@@ -173,10 +173,6 @@ internal sealed class HostState
         lock (_lock)
         {
             var shared = (_pause.Until, _circuit.NextProbeAt);
-            if (signal != HostSignal.Cancelled)
-            {
-                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
-            }
 
             if (roundTrip is { } sample)
             {
@@ -185,6 +181,13 @@ internal sealed class HostState
 
             // The evidence decides what the outcome says about the host rather than about its URL (Hosts/Evidence).
             var decision = _evidence.OnCompleted(permit.History.Report(signal, retryAfter, permit.GrantedAt, now, permit.IsProbe));
+            if (signal != HostSignal.Cancelled)
+            {
+                // A throttle the evidence takes as the URL's own (its own Retry-After, nothing for the host to do) is the
+                // host answering as designed, not a rejection: it must not hold back other URLs' retries.
+                bool ownThrottle = signal == HostSignal.Throttled && decision.Throttle == ThrottleActions.None && permit.History.Key != 0;
+                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted || ownThrottle);
+            }
             if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, decision.OpenCircuit, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
