@@ -19,7 +19,7 @@ internal sealed partial class BulkRun
     {
         var attemptsLeft = _retry.MaxAttempts - item.Attempts;
         var waited = item.CircuitWaitStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.CircuitWaitStarted);
-        if (host.CircuitWaiterExhausted(item.FailedProbesAtWait, waited, attemptsLeft, _retry.AttemptTimeout, out var failedProbes))
+        if (host.CircuitWaiterExhausted(item.FailedProbesAtWait, waited, attemptsLeft, _retry.AttemptTimeout, out var failedProbes, out var untilExhausted))
         {
             return Finish(
                 item,
@@ -34,10 +34,9 @@ internal sealed partial class BulkRun
             item.CircuitWaitStarted = _time.GetTimestamp();
         }
 
-        var budget = (_retry.AttemptTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(1) : _retry.AttemptTimeout) * Math.Max(1, attemptsLeft);
-        if (budget - waited > TimeSpan.Zero && budget - waited < wait)
+        if (untilExhausted > TimeSpan.Zero && untilExhausted < wait)
         {
-            wait = budget - waited;
+            wait = untilExhausted;
         }
 
         return null;
@@ -67,6 +66,11 @@ internal sealed partial class BulkRun
         if (item.HostWaitStarted == 0)
         {
             item.HostWaitStarted = _time.GetTimestamp();
+        }
+
+        if (permit.DenialReason == HostDenialReason.CircuitOpen && item.LeadsLineOf is not null)
+        {
+            DissolveLine(item);
         }
 
         if (permit.DenialReason is HostDenialReason.ConcurrencyLimit or HostDenialReason.RateLimit)
@@ -126,6 +130,31 @@ internal sealed partial class BulkRun
 
         Unpark(item);
         return Cancelled(item);
+    }
+
+    /// <summary>
+    /// An open circuit dissolves its host's line: each request behind the leader asks once more, is refused for the
+    /// circuit itself and waits on its own, so it ends when its own attempts would have (<see cref="CircuitWaitEnds"/>)
+    /// rather than at its deadline behind a leader that the circuit keeps refusing.
+    /// </summary>
+    private void DissolveLine(BulkWorkItem leader)
+    {
+        List<BulkWorkItem> members = [];
+        lock (_lines)
+        {
+            if (leader.LeadsLineOf is { } key && _lines.Remove(key, out var line))
+            {
+                line.DrainTo(members);
+                Volatile.Write(ref _lineCount, _lines.Count);
+            }
+
+            leader.LeadsLineOf = null;
+        }
+
+        foreach (var member in members)
+        {
+            OnDue(member);
+        }
     }
 
     /// <summary>Counts a request parked for its host as the host's, so that the registry does not drop a busy host.</summary>
