@@ -60,4 +60,10 @@ internal static class EvidenceDefaults
 
     /// <summary>And at least this much faster: on a fast host a failure a fraction of a millisecond quicker says nothing.</summary>
     public static readonly TimeSpan ShedMargin = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The recent share of failures among accepted and failed responses from which a fast failure is overload.</summary>
+    public const double ShedFailureShare = 0.5;
+
+    /// <summary>Smoothing of the recent share of failures (about the last 16 responses).</summary>
+    public const double FailureShareSmoothing = 1.0 / 16;
 }

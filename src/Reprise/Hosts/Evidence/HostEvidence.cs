@@ -153,6 +153,7 @@ internal sealed class HostEvidence
 
             default:
                 _throttles.OnOther(report.GrantedAt);
+                _timeouts.OnFailed();
                 decision = decision with
                 {
                     OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),

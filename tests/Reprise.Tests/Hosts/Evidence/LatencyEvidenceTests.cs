@@ -56,7 +56,31 @@ public sealed class LatencyEvidenceTests
             evidence.OnAccepted(TimeSpan.FromMilliseconds(usualMs));
         }
 
+        for (int i = 0; i < 20; i++)
+        {
+            evidence.OnFailed(); // failures are most of what the host answers lately
+        }
+
         Assert.Equal(expected, evidence.IsShed(TimeSpan.FromMilliseconds(failureMs)));
+    }
+
+    [Fact]
+    public void IsShed_FastFailuresASteadyFifthOfAnswers_IsNot()
+    {
+        var evidence = new LatencyEvidence();
+        for (int i = 0; i < 200; i++)
+        {
+            if (i % 5 == 0)
+            {
+                evidence.OnFailed();
+            }
+            else
+            {
+                evidence.OnAccepted(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.False(evidence.IsShed(TimeSpan.Zero));
     }
 
     [Fact]
