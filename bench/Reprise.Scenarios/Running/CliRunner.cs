@@ -33,24 +33,7 @@ internal static class CliRunner
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            var capped = false;
-            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                limit.CancelAfter(scenario.Cap ?? profile.ChildTimeout);
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Our own child, by its handle.
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    capped = true;
-                }
-            }
-
+            var capped = await ProcessCap.WaitOrKillAsync(process, scenario.Cap ?? profile.ChildTimeout, cancellationToken);
             watch.Stop();
             await stdout;
             var errors = (await stderr).Trim();

@@ -1,10 +1,12 @@
+using Reprise.Transport;
+
 namespace Reprise.Responses;
 
 /// <summary>
 /// A read-only view of a response body that fails when the body passes a size limit (counted as read, after
 /// decompression) or when a deadline passes: then a pending read ends at once, as the body's stream is disposed.
 /// </summary>
-internal sealed class BoundedReadStream : Stream
+internal sealed class BoundedReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _maxBytes;
@@ -32,21 +34,11 @@ internal sealed class BoundedReadStream : Stream
     /// <summary>Gets the bytes read so far.</summary>
     public long BytesRead => Interlocked.Read(ref _read);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => BytesRead;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -64,9 +56,6 @@ internal sealed class BoundedReadStream : Stream
         return Count(read);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfTimedOut(null);
@@ -82,16 +71,6 @@ internal sealed class BoundedReadStream : Stream
 
         return Count(read);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Reprise.Cli.Tests.TestSupport;
 
 namespace Reprise.Cli.Tests.Fetch;
@@ -15,7 +14,7 @@ public class FetchKillTests(FetchServerFixture fixture) : IClassFixture<FetchSer
         var results = temp.File("results.jsonl");
         string[] args = ["fetch", temp.File("urls.txt"), "--out", results, "--concurrency", "2"];
 
-        using (var child = StartCli(args))
+        using (var child = CliProcess.Start(args))
         {
             try
             {
@@ -39,22 +38,5 @@ public class FetchKillTests(FetchServerFixture fixture) : IClassFixture<FetchSer
 
         Assert.Equal(ExitCode.Success, resumed.ExitCode);
         FetchCommandTests.AssertOneOkLinePerUrl(urls, ResultsFile.Read(results));
-    }
-
-    private static Process StartCli(string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(ExitCode).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("The CLI did not start.");
     }
 }

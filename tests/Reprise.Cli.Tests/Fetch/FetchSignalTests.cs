@@ -14,7 +14,7 @@ public class FetchSignalTests(FetchServerFixture fixture) : IClassFixture<FetchS
         await File.WriteAllLinesAsync(temp.File("urls.txt"), urls);
         var results = temp.File("results.jsonl");
 
-        using var child = StartCli(["fetch", temp.File("urls.txt"), "--out", results, "--concurrency", "2"]);
+        using var child = CliProcess.Start(["fetch", temp.File("urls.txt"), "--out", results, "--concurrency", "2"]);
         var stderr = child.StandardError.ReadToEndAsync();
         try
         {
@@ -48,22 +48,5 @@ public class FetchSignalTests(FetchServerFixture fixture) : IClassFixture<FetchS
     {
         using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
-    }
-
-    private static Process StartCli(string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(ExitCode).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("The CLI did not start.");
     }
 }
