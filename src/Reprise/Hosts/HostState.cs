@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
-using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
 
@@ -32,7 +31,6 @@ internal sealed partial class HostState
     private readonly CircuitController _circuit;
     private readonly RoundTripEstimate _roundTrip = new();
     private readonly OverloadDetector _overload = new();
-    private readonly HostEvidence _evidence;
 
     private readonly HostSlotWaiters _slotWaiters = new();
     private TaskCompletionSource? _changed;
@@ -52,7 +50,6 @@ internal sealed partial class HostState
         _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
         _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
         _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
-        _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null, checkThrottles: _options.PauseEnabled || _rate is not null);
         _lastSeenTicks = context.Now.Ticks;
     }
 
@@ -61,7 +58,6 @@ internal sealed partial class HostState
         Pass,
         Probe,
         Paused,
-        Held,
         CircuitOpen,
         Probing,
         RetryThrottled,
@@ -100,8 +96,7 @@ internal sealed partial class HostState
     /// <param name="retryAlreadyCounted">
     /// True when asking again for a retry that was refused with "retry budget exhausted", so that it is counted once.
     /// </param>
-    /// <param name="history">What the request tells the host about its own attempts (none: every outcome is the host's).</param>
-    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted, UrlHistory history = default)
+    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted)
     {
         var check = new RetryCheck { Counted = retryAlreadyCounted };
         var now = _context.Now;
@@ -111,13 +106,12 @@ internal sealed partial class HostState
         HostDenialReason limitReason;
         lock (_lock)
         {
-            permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out limitReason);
+            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out limitReason);
         }
 
         return permit ?? gate switch
         {
             Gate.Paused => HostPermit.Refuse(HostDenialReason.HostPaused, wait + PauseSpread(_pause.Length)),
-            Gate.Held => HostPermit.Refuse(HostDenialReason.HostPaused, wait),
             Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
             Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
             Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
@@ -139,35 +133,28 @@ internal sealed partial class HostState
         lock (_lock)
         {
             var shared = (_pause.Until, _circuit.NextProbeAt);
+            if (signal != HostSignal.Cancelled)
+            {
+                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
+            }
 
             if (roundTrip is { } sample)
             {
                 _roundTrip.Sample(sample);
             }
 
-            // The evidence decides what the outcome says about the host rather than about its URL (Hosts/Evidence).
-            var decision = _evidence.OnCompleted(permit.History.Report(signal, retryAfter, permit.GrantedAt, now, permit.IsProbe));
-            if (signal != HostSignal.Cancelled)
-            {
-                // A throttle the evidence takes as the URL's own (its own Retry-After, nothing for the host to do) is the
-                // host answering as designed, not a rejection: it must not hold back other URLs' retries.
-                bool ownThrottle = signal == HostSignal.Throttled && decision.Throttle == ThrottleActions.None && permit.History.Key != 0;
-                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted || ownThrottle);
-            }
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, decision.OpenCircuit, decision.Probe == ProbeVerdict.Explained))
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
 
-            bool pauses = (decision.Throttle & ThrottleActions.PauseHost) != 0;
-            if (pauses && retryAfter is { } pause && _pause.Extend(now, pause))
+            if (signal == HostSignal.Throttled && retryAfter is { } pause && _pause.Extend(now, pause))
             {
                 _rate?.PauseUntil(now, _pause.Until);
                 _context.Observer?.OnPaused(Key, pause);
             }
 
-            bool rateThrottle = (decision.Throttle & ThrottleActions.DecreaseRate) != 0;
-            bool decrease = _overload.ShouldDecrease(rateThrottle || decision.CutConcurrency, permit.Sequence, _grantSequence);
+            bool decrease = _overload.ShouldDecrease(signal, permit.Sequence, _grantSequence);
             if (decrease)
             {
                 _concurrency.OnOverload();
@@ -177,15 +164,10 @@ internal sealed partial class HostState
                 _concurrency.OnSuccess();
             }
 
-            if (signal != HostSignal.Cancelled && _rate is not null)
+            if (signal != HostSignal.Cancelled)
             {
-                // A check that showed the host limits its rate engages the rate now, as a first throttle would.
-                bool throttled = rateThrottle || decision.EngageRate;
-                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled);
-                if (_rate.DisengageWhenQuiet(now))
-                {
-                    _evidence.ForgetThrottles();
-                }
+                bool throttled = signal == HostSignal.Throttled;
+                _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
             }
 
             ReportSharedLocked(signal, shared);
@@ -195,31 +177,6 @@ internal sealed partial class HostState
         }
 
         wake?.TrySetResult();
-    }
-
-    /// <summary>Gets the attempt timeout of a probe (<see cref="FailureEvidence.ProbeTimeout"/>).</summary>
-    internal TimeSpan ProbeTimeout(TimeSpan attemptTimeout)
-    {
-        lock (_lock)
-        {
-            return _evidence.ProbeTimeout(attemptTimeout);
-        }
-    }
-
-    /// <summary>
-    /// Whether a request that began waiting for the open circuit when <paramref name="failedProbesAtWait"/> probes had
-    /// failed, <paramref name="waited"/> ago, has waited as long as its <paramref name="attemptsLeft"/> attempts would
-    /// have taken (<see cref="FailureEvidence.WaiterExhausted"/>). Also gives the host's failed-probe count now.
-    /// </summary>
-    internal bool CircuitWaiterExhausted(int failedProbesAtWait, TimeSpan waited, int attemptsLeft, TimeSpan attemptTimeout, out int failedProbes, out TimeSpan untilExhausted)
-    {
-        lock (_lock)
-        {
-            failedProbes = _circuit.FailedProbes;
-            var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
-            untilExhausted = (perAttempt * Math.Max(1, attemptsLeft)) - waited;
-            return failedProbesAtWait >= 0 && FailureEvidence.WaiterExhausted(failedProbes - failedProbesAtWait, waited, attemptsLeft, perAttempt);
-        }
     }
 
     internal HostSnapshot GetSnapshot()
@@ -248,8 +205,7 @@ internal sealed partial class HostState
     }
 
     /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
-    private HostPermit? TryGrantLocked(
-        TimeSpan now, bool isRetry, in UrlHistory history, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
+    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
     {
         limitReason = HostDenialReason.None;
         if (_pause.IsPaused(now, out wait))
@@ -258,26 +214,17 @@ internal sealed partial class HostState
             return null;
         }
 
-        if (!_evidence.MayGrant(now, history.AfterOwnWait, out var askAgainAt))
-        {
-            // A throttle check holds the host (or retries after their own wait) for a moment: see ThrottleEvidence.
-            gate = Gate.Held;
-            wait = askAgainAt - now;
-            return null;
-        }
-
         if (SharedRefusesLocked(out gate, out wait))
         {
             return null;
         }
 
-        switch (_circuit.Check(now, _evidence.MayProbe(history), out wait))
+        switch (_circuit.Check(now, out wait))
         {
             case CircuitCheck.Probe:
                 // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
                 gate = Gate.Probe;
-                _evidence.OnGranted(now, history.AfterOwnWait);
-                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now, history);
+                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
 
             case CircuitCheck.Open:
                 gate = Gate.CircuitOpen;
@@ -310,8 +257,7 @@ internal sealed partial class HostState
         }
 
         gate = Gate.Pass;
-        _evidence.OnGranted(now, history.AfterOwnWait);
-        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
+        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
     }
 
     /// <summary>Draws whether the retry throttle holds a retry back; a held-back retry is counted once, a passed one never drawn again.</summary>
