@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Reprise.Cli.Console;
 using Reprise.Hosts;
 
 namespace Reprise.Cli.Fetch;
@@ -12,10 +13,6 @@ namespace Reprise.Cli.Fetch;
 /// </summary>
 internal sealed class HostActivity : ILoggerFactory, ILogger
 {
-    // Reprise's host log events (src/Reprise/Telemetry/Log.cs).
-    private const int HostPausedId = 10;
-    private const int RetryThrottledId = 11;
-    private const int CircuitChangedId = 12;
 
     private readonly ConcurrentDictionary<string, HostActions> _hosts = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
@@ -64,7 +61,7 @@ internal sealed class HostActivity : ILoggerFactory, ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (eventId.Id is not (HostPausedId or RetryThrottledId or CircuitChangedId) || state is not IReadOnlyList<KeyValuePair<string, object?>> values)
+        if (eventId.Id is not (RepriseLogEvents.HostPaused or RepriseLogEvents.RetryThrottled or RepriseLogEvents.CircuitChanged) || state is not IReadOnlyList<KeyValuePair<string, object?>> values)
         {
             return;
         }
@@ -80,10 +77,10 @@ internal sealed class HostActivity : ILoggerFactory, ILogger
         {
             switch (eventId.Id)
             {
-                case HostPausedId:
+                case RepriseLogEvents.HostPaused:
                     actions.Paused(now, TimeSpan.FromMilliseconds(Value(values, "PauseMs") is double ms ? ms : 0));
                     break;
-                case RetryThrottledId:
+                case RepriseLogEvents.RetryThrottled:
                     actions.RetriesHeldBack++;
                     break;
                 default:

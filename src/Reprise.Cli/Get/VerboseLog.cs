@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Reprise.Cli.Console;
 using Reprise.Cli.Output;
 using Reprise.Cli.Parsing;
 using Reprise.Transport;
@@ -14,12 +15,6 @@ namespace Reprise.Cli.Get;
 /// </summary>
 internal sealed class VerboseLog : ILoggerFactory, ILogger
 {
-    // Reprise's log events (src/Reprise/Telemetry/Log.cs): their ids and the names of their values.
-    private const int AttemptEndedId = 1;
-    private const int RetryScheduledId = 2;
-    private const int HostPausedId = 10;
-    private const int RetryThrottledId = 11;
-    private const int CircuitChangedId = 12;
 
     private readonly TextWriter _error;
     private readonly Lock _lock = new();
@@ -77,7 +72,7 @@ internal sealed class VerboseLog : ILoggerFactory, ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (eventId.Id is HostPausedId or RetryThrottledId or CircuitChangedId)
+        if (eventId.Id is RepriseLogEvents.HostPaused or RepriseLogEvents.RetryThrottled or RepriseLogEvents.CircuitChanged)
         {
             lock (_lock)
             {
@@ -87,7 +82,7 @@ internal sealed class VerboseLog : ILoggerFactory, ILogger
             return;
         }
 
-        if (state is not IReadOnlyList<KeyValuePair<string, object?>> values || eventId.Id is not (AttemptEndedId or RetryScheduledId))
+        if (state is not IReadOnlyList<KeyValuePair<string, object?>> values || eventId.Id is not (RepriseLogEvents.AttemptEnded or RepriseLogEvents.RetryScheduled))
         {
             return;
         }
@@ -95,7 +90,7 @@ internal sealed class VerboseLog : ILoggerFactory, ILogger
         var number = Get<int>(values, "AttemptNumber");
         lock (_lock)
         {
-            if (eventId.Id == AttemptEndedId)
+            if (eventId.Id == RepriseLogEvents.AttemptEnded)
             {
                 var hostWait = _hostHeld ? Milliseconds(values, "HostWaitMs") : TimeSpan.Zero;
                 _error.WriteLine(AttemptLine(number, Get<string>(values, "Result") ?? "error", Milliseconds(values, "DurationMs"), hostWait));
