@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Reprise.Attempts;
 using Reprise.Hosts;
+using Reprise.Hosts.Evidence;
 using Reprise.Requests;
 using Reprise.Responses;
 using Reprise.Retry;
@@ -24,6 +25,9 @@ namespace Reprise;
 /// </remarks>
 public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 {
+    // Each request's key for its host's evidence: unique per process, so any registry may share them.
+    private static long s_requestKeys;
+
     private readonly RetryPolicy _policy;
     private readonly RepriseOptions _options;
     private readonly HostRegistry _hosts;
@@ -116,6 +120,9 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
             }
 
             var previousDelay = TimeSpan.Zero;
+
+            // What the request tells its host about its own attempts, so the host tells its URL's trouble from its own.
+            var urlHistory = UrlHistory.First(Interlocked.Increment(ref s_requestKeys));
             for (var attempt = 1; ; attempt++)
             {
                 // The first wait for the host starts with the request, unless a body was read in between.
@@ -126,7 +133,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
                 HostPermit permit;
                 try
                 {
-                    permit = await host.AcquireAsync(isRetry: attempt > 1, timeouts.RemainingAt(waitStarted), timeouts.Token).ConfigureAwait(false);
+                    permit = await host.AcquireAsync(urlHistory, isRetry: attempt > 1, timeouts.RemainingAt(waitStarted), timeouts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
@@ -174,6 +181,9 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
                         return Finish(request, history, result, timeouts.ElapsedAt(result.Ended));
                     }
 
+                    // What this URL's attempt told, for the host's evidence on the next one.
+                    urlHistory = urlHistory.Next(
+                        result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _hosts.TimeAt(_sharedClock ? result.Ended : _hosts.TimeProvider.GetTimestamp()));
                     previousDelay = result.Decision.Delay;
                     if (!ReferenceEquals(message, request))
                     {

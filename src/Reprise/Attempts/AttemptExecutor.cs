@@ -77,7 +77,7 @@ internal sealed class AttemptExecutor
         var record = Report(activity, input, path, s);
         if (!s.Decision.ShouldRetry)
         {
-            return new AttemptResult { End = AttemptEnd.Final, Record = record, Decision = s.Decision, Response = s.Response, Error = s.Error, RetryAfter = s.RetryAfter, Ended = s.End };
+            return new AttemptResult { End = AttemptEnd.Final, Signal = s.ReportedSignal, Record = record, Decision = s.Decision, Response = s.Response, Error = s.Error, RetryAfter = s.RetryAfter, Ended = s.End };
         }
 
         record.Delay = s.Decision.Delay;
@@ -96,7 +96,7 @@ internal sealed class AttemptExecutor
             }
         }
 
-        return new AttemptResult { End = AttemptEnd.Retry, Record = record, Decision = s.Decision, Error = s.Error, RetryAfter = s.RetryAfter, Ended = s.End };
+        return new AttemptResult { End = AttemptEnd.Retry, Signal = s.ReportedSignal, Record = record, Decision = s.Decision, Error = s.Error, RetryAfter = s.RetryAfter, Ended = s.End };
     }
 
     /// <summary>Classifies the outcome, reads the server's wait when it matters, and decides.</summary>
@@ -142,7 +142,7 @@ internal sealed class AttemptExecutor
         // time to the response's headers; a timeout or a transport error measures none.
         TimeSpan? roundTrip = s.Response is not null ? _time.GetElapsedTime(input.Sent, s.HeadersAt) : null;
         input.Permit.Complete(
-            s.CutAtDeadline ? HostSignal.Cancelled : s.Verdict.Signal, _policy.CapRetryAfter(s.RetryAfter), path.RegistryTimeAt(s.End), roundTrip);
+            s.ReportedSignal, _policy.CapRetryAfter(s.RetryAfter), path.RegistryTimeAt(s.End), roundTrip);
 
         var record = new AttemptRecord(input.Attempt, s.Response?.StatusCode, s.Error, s.Verdict.ErrorType, input.HostWait, _time.GetElapsedTime(input.Sent, s.End));
         input.History.Add(record);
@@ -162,7 +162,7 @@ internal sealed class AttemptExecutor
         var record = new AttemptRecord(input.Attempt, status, cancelled.Exception, errorType, input.HostWait, duration);
         input.History.Add(record);
         _telemetry.AttemptEnded(activity, input.Request.Method, input.Uri, record, AttemptOutcome.Cancelled);
-        return new AttemptResult { End = AttemptEnd.Cancelled, Record = record, Fault = cancelled.Fault, Error = cancelled.Exception };
+        return new AttemptResult { End = AttemptEnd.Cancelled, Signal = HostSignal.Cancelled, Record = record, Fault = cancelled.Fault, Error = cancelled.Exception };
     }
 
     private readonly record struct CancelledAttempt(AttemptFault Fault, Exception? Exception);
@@ -179,5 +179,8 @@ internal sealed class AttemptExecutor
         public long End;
         public bool CutAtDeadline;
         public bool BodyStep;
+
+        /// <summary>Gets what the attempt tells the host: a deadline that cut it is the request's own limit, not a host signal.</summary>
+        public readonly HostSignal ReportedSignal => CutAtDeadline ? HostSignal.Cancelled : Verdict.Signal;
     }
 }

@@ -1,3 +1,4 @@
+using Reprise.Hosts;
 using Reprise.Retry;
 
 namespace Reprise.Attempts;
@@ -25,6 +26,9 @@ internal readonly struct AttemptResult
     public RetryDecision Decision { get; init; }
 
     public AttemptFault Fault { get; init; }
+
+    /// <summary>Gets what the attempt told the host (<see cref="HostSignal.Cancelled"/> for the request's own limits).</summary>
+    public HostSignal Signal { get; init; }
 
     /// <summary>Gets the final response (null when retrying: it was discarded).</summary>
     public HttpResponseMessage? Response { get; init; }

@@ -26,7 +26,7 @@ internal sealed partial class BulkRun
             Interlocked.Increment(ref _counters.RetriesSent);
         }
 
-        path.Prepare(item, Remaining(DeadlineElapsed(item)), _retry.AttemptTimeout);
+        path.Prepare(item, Remaining(DeadlineElapsed(item)), permit.AttemptTimeout(_retry.AttemptTimeout));
         var message = BuildMessage(item, _engine.DefaultHeaders);
         AttemptResult result = default;
         Interlocked.Increment(ref _counters.InFlight);

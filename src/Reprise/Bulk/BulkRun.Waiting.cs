@@ -9,6 +9,39 @@ namespace Reprise.Bulk;
 /// </summary>
 internal sealed partial class BulkRun
 {
+    /// <summary>
+    /// A request waiting for an open circuit ends once the failed probes since it began to wait used up its attempts,
+    /// or once it waited as long as those attempts would have taken and a probe failed meanwhile: each failed probe fails
+    /// on behalf of everyone waiting, so waiting never costs more than trying would. Otherwise it asks again at the
+    /// probe time or when its own attempts would have run out, whichever is sooner.
+    /// </summary>
+    private BulkResult? CircuitWaitEnds(BulkWorkItem item, HostState host, ref TimeSpan wait)
+    {
+        var attemptsLeft = _retry.MaxAttempts - item.Attempts;
+        var waited = item.CircuitWaitStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.CircuitWaitStarted);
+        if (host.CircuitWaiterExhausted(item.FailedProbesAtWait, waited, attemptsLeft, _retry.AttemptTimeout, out var failedProbes, out var untilExhausted))
+        {
+            return Finish(
+                item,
+                BulkOutcome.Failed,
+                RetryStopReason.CircuitOpen,
+                $"The host {item.Uri.Authority} failed every probe of its open circuit while the request waited, as long as its {attemptsLeft} attempt(s) left would have taken.");
+        }
+
+        if (item.FailedProbesAtWait < 0)
+        {
+            item.FailedProbesAtWait = failedProbes;
+            item.CircuitWaitStarted = _time.GetTimestamp();
+        }
+
+        if (untilExhausted > TimeSpan.Zero && untilExhausted < wait)
+        {
+            wait = untilExhausted;
+        }
+
+        return null;
+    }
+
     private BulkResult? OnRefused(BulkWorkItem item, HostState host, HostPermit permit, TimeSpan elapsed)
     {
         var failFast = FailFastReason(permit);
@@ -19,6 +52,11 @@ internal sealed partial class BulkRun
 
         // A paused or busy host parks the request; no worker waits for it.
         var wait = permit.WaitHint > BulkDefaults.MinHostWait ? permit.WaitHint : BulkDefaults.MinHostWait;
+        if (permit.DenialReason == HostDenialReason.CircuitOpen && CircuitWaitEnds(item, host, ref wait) is { } exhausted)
+        {
+            return exhausted;
+        }
+
         if (PastDeadline(elapsed, wait))
         {
             return Finish(item, BulkOutcome.Failed, RetryStopReason.DeadlineExceeded, $"{DeadlineMessage(item)} {HostWaitMessages.Describe(item.Uri.Authority, wait, permit.DenialReason)}");
@@ -27,6 +65,11 @@ internal sealed partial class BulkRun
         if (item.HostWaitStarted == 0)
         {
             item.HostWaitStarted = _time.GetTimestamp();
+        }
+
+        if (permit.DenialReason == HostDenialReason.CircuitOpen && item.LeadsLineOf is not null)
+        {
+            DissolveLine(item);
         }
 
         if (permit.DenialReason is HostDenialReason.ConcurrencyLimit or HostDenialReason.RateLimit)
@@ -86,6 +129,31 @@ internal sealed partial class BulkRun
 
         Unpark(item);
         return Cancelled(item);
+    }
+
+    /// <summary>
+    /// An open circuit dissolves its host's line: each request behind the leader asks once more, is refused for the
+    /// circuit itself and waits on its own, so it ends when its own attempts would have (<see cref="CircuitWaitEnds"/>)
+    /// rather than at its deadline behind a leader that the circuit keeps refusing.
+    /// </summary>
+    private void DissolveLine(BulkWorkItem leader)
+    {
+        List<BulkWorkItem> members = [];
+        lock (_lines)
+        {
+            if (leader.LeadsLineOf is { } key && _lines.Remove(key, out var line))
+            {
+                line.DrainTo(members);
+                Volatile.Write(ref _lineCount, _lines.Count);
+            }
+
+            leader.LeadsLineOf = null;
+        }
+
+        foreach (var member in members)
+        {
+            OnDue(member);
+        }
     }
 
     /// <summary>Counts a request parked for its host as the host's, so that the registry does not drop a busy host.</summary>

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Reprise.Attempts;
 using Reprise.Hosts;
+using Reprise.Hosts.Evidence;
 using Reprise.Retry;
 using Reprise.Telemetry;
 
@@ -20,6 +21,9 @@ namespace Reprise.Bulk;
 /// </remarks>
 internal sealed partial class BulkRun : IDisposable
 {
+    // Each request's key for its host's evidence: unique per process, so runs sharing a registry never collide.
+    private static long s_requestKeys;
+
     private readonly BulkEngine _engine;
     private readonly BulkCounters _counters;
     private readonly TimeProvider _time;
@@ -282,6 +286,13 @@ internal sealed partial class BulkRun : IDisposable
             return new(Cancelled(item));
         }
 
+        if (item.FirstTaken == 0)
+        {
+            // The deadline counts from the first time a worker takes the request, whatever the host then answers.
+            item.FirstTaken = _time.GetTimestamp();
+            item.UrlHistory = UrlHistory.First(Interlocked.Increment(ref s_requestKeys));
+        }
+
         var elapsed = DeadlineElapsed(item);
         if (PastDeadline(elapsed, TimeSpan.Zero))
         {
@@ -297,7 +308,7 @@ internal sealed partial class BulkRun : IDisposable
             return new((BulkResult?)null);
         }
 
-        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted);
+        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted, item.UrlHistory);
         if (!permit.IsAcquired)
         {
             Interlocked.Increment(ref _counters.HostRefusals);
@@ -308,6 +319,8 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         item.RetryCounted = false;
+        item.FailedProbesAtWait = -1;
+        item.CircuitWaitStarted = 0;
         if (item.FirstSent == 0)
         {
             item.FirstSent = _time.GetTimestamp();
@@ -360,9 +373,9 @@ internal sealed partial class BulkRun : IDisposable
         }
     }
 
-    /// <summary>Gets how much of the request's deadline is spent: nothing before its first attempt was sent.</summary>
+    /// <summary>Gets how much of the request's deadline is spent: counted from the first time a worker took it.</summary>
     private TimeSpan DeadlineElapsed(BulkWorkItem item)
-        => item.FirstSent == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.FirstSent);
+        => item.FirstTaken == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.FirstTaken);
 
     private bool PastDeadline(TimeSpan elapsed, TimeSpan wait)
         => _retry.Deadline != Timeout.InfiniteTimeSpan && elapsed + wait >= _retry.Deadline;

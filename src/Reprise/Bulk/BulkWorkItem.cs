@@ -1,3 +1,4 @@
+using Reprise.Hosts.Evidence;
 using Reprise.Retry;
 
 namespace Reprise.Bulk;
@@ -37,10 +38,25 @@ internal sealed class BulkWorkItem
 
     /// <summary>
     /// Gets or sets when the request's first attempt was sent, as a <see cref="TimeProvider"/> timestamp; zero before.
-    /// The deadline runs from here: time spent queued behind other requests and the host's own limits before the first
-    /// attempt is the engine's scheduling, as with a handler that a caller starts once a slot is free.
+    /// Requests already sent go ahead of fresh ones when a host frees a slot (<see cref="Hosts.HostWaitOrder"/>).
     /// </summary>
     public long FirstSent { get; set; }
+
+    /// <summary>
+    /// Gets or sets when a worker first took the request (its first attempt, or its host's first refusal), as a
+    /// <see cref="TimeProvider"/> timestamp; zero before. The deadline runs from here, so a request its host keeps
+    /// refusing still ends by its deadline; time queued in the input before a worker took it is the engine's own.
+    /// </summary>
+    public long FirstTaken { get; set; }
+
+    /// <summary>Gets or sets what the request tells its host about its own attempts (its key and their outcomes).</summary>
+    public UrlHistory UrlHistory { get; set; }
+
+    /// <summary>Gets or sets the host's failed-probe count when the request began to wait for an open circuit, or -1.</summary>
+    public int FailedProbesAtWait { get; set; } = -1;
+
+    /// <summary>Gets or sets when the request began to wait for an open circuit, as a timestamp; zero when it does not.</summary>
+    public long CircuitWaitStarted { get; set; }
 
     /// <summary>
     /// Gets the request's history, made when a worker first needs it. A request read ahead waits in the ready queue

@@ -25,6 +25,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private readonly RateMeter _meter = new();
     private readonly CubicRateController _controller;
     private bool _engaged;
+    private TimeSpan _lastBound = TimeSpan.MinValue;
+    private TimeSpan _lastThrottle = TimeSpan.MinValue;
     private double _fillRate;
     private double _tokens;
     private TimeSpan _lastRefill;
@@ -101,6 +103,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             }
 
             _failed++;
+            _lastBound = now;
             retryAfter = UntilTokens(now, count);
             return false;
         }
@@ -125,6 +128,11 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
             Refill(now);
             var wait = UntilTokens(now, 1);
+            if (wait > TimeSpan.Zero)
+            {
+                _lastBound = now;
+            }
+
             if (wait > horizon)
             {
                 reserved = false;
@@ -170,6 +178,25 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>
+    /// Disengages the rate when it has neither bound (made a request wait) nor been lowered by a throttle for a while
+    /// (<see cref="Evidence.HostEvidence.RateShouldDisengage"/>): the host is again paced only by its concurrency limit,
+    /// and its next throttle starts afresh. True when it disengaged.
+    /// </summary>
+    public bool DisengageWhenQuiet(TimeSpan now)
+    {
+        lock (_lock)
+        {
+            if (!_engaged || !Evidence.HostEvidence.RateShouldDisengage(now, _lastBound, _lastThrottle))
+            {
+                return false;
+            }
+
+            _engaged = false;
+            return true;
+        }
+    }
+
     /// <summary>Records a response and adapts the rate; <paramref name="decrease"/> is a throttle the rate reacts to.</summary>
     /// <param name="now">The time of the response.</param>
     /// <param name="throttled">Whether the host throttled the request.</param>
@@ -188,6 +215,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                     return;
                 }
 
+                _lastThrottle = now;
                 var resumeAt = _meter.ResumeAt(now);
                 rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
                 if (!_engaged)

@@ -62,14 +62,24 @@ internal sealed class CircuitController
     public TimeSpan OpenInterval { get; private set; }
 
     /// <summary>Asks to send at <paramref name="now"/>; an open circuit whose probe time has come makes the caller its probe.</summary>
-    public CircuitCheck Check(TimeSpan now, out TimeSpan wait)
+    public CircuitCheck Check(TimeSpan now, out TimeSpan wait) => Check(now, mayProbe: true, out wait);
+
+    /// <summary>
+    /// Asks to send at <paramref name="now"/>; an open circuit whose probe time has come makes the caller its probe when
+    /// <paramref name="mayProbe"/> (a request fit to probe), or anyone once an interval has passed with no such request.
+    /// </summary>
+    public CircuitCheck Check(TimeSpan now, bool mayProbe, out TimeSpan wait)
     {
         wait = TimeSpan.Zero;
         switch (State)
         {
-            case HostCircuitState.Open when now >= NextProbeAt:
+            case HostCircuitState.Open when now >= NextProbeAt && (mayProbe || now >= NextProbeAt + OpenInterval):
                 Transition(HostCircuitState.HalfOpen);
                 return CircuitCheck.Probe;
+
+            case HostCircuitState.Open when now >= NextProbeAt:
+                wait = NextProbeAt + OpenInterval - now;
+                return CircuitCheck.Open;
 
             case HostCircuitState.Open:
                 wait = NextProbeAt - now;
@@ -88,13 +98,31 @@ internal sealed class CircuitController
     /// <summary>Takes in an attempt's outcome; <paramref name="retryAfter"/> is the server's (capped) wait, if any.</summary>
     /// <returns>Whether the circuit opened (or reopened): nobody is sent before <see cref="NextProbeAt"/>.</returns>
     public bool OnOutcome(TimeSpan now, bool isProbe, HostSignal signal, TimeSpan? retryAfter)
+        => OnOutcome(now, isProbe, signal, retryAfter, breaks: null, explained: false);
+
+    /// <summary>Takes in an attempt's outcome with the evidence's decision (<see cref="Evidence.HostEvidence"/>).</summary>
+    /// <param name="now">When the attempt ended.</param>
+    /// <param name="isProbe">Whether it was the probe.</param>
+    /// <param name="signal">Its outcome.</param>
+    /// <param name="retryAfter">The server's (capped) wait, if any.</param>
+    /// <param name="breaks">Whether the evidence says to open, or null to ask the behavior.</param>
+    /// <param name="explained">Whether a failed probe's own URL explains its failure: another request probes at once.</param>
+    /// <returns>Whether the circuit opened (or reopened): nobody is sent before <see cref="NextProbeAt"/>.</returns>
+    public bool OnOutcome(TimeSpan now, bool isProbe, HostSignal signal, TimeSpan? retryAfter, bool? breaks, bool explained)
     {
         if (isProbe)
         {
+            if (explained && signal != HostSignal.Accepted && State == HostCircuitState.HalfOpen)
+            {
+                Transition(HostCircuitState.Open);
+                NextProbeAt = now;
+                return false;
+            }
+
             return OnProbeOutcome(now, signal, retryAfter);
         }
 
-        if (_behavior is not null && State == HostCircuitState.Closed && _behavior.OnClosedOutcome(signal))
+        if (_behavior is not null && State == HostCircuitState.Closed && (breaks ?? _behavior.OnClosedOutcome(signal)))
         {
             Open(now, retryAfter ?? _behavior.OpenInterval);
             return true;
@@ -102,6 +130,9 @@ internal sealed class CircuitController
 
         return false;
     }
+
+    /// <summary>Gets how many probes have failed on this host: a waiter compares it with the count when it began to wait.</summary>
+    public int FailedProbes { get; private set; }
 
     private bool OnProbeOutcome(TimeSpan now, HostSignal signal, TimeSpan? retryAfter)
     {
@@ -120,6 +151,7 @@ internal sealed class CircuitController
                 return false;
 
             default:
+                FailedProbes++;
                 var backoff = _behavior.OnProbeFailed();
                 Open(now, retryAfter ?? backoff);
                 return true;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
 
@@ -80,7 +81,16 @@ internal sealed class HostPermit : IDisposable
         }
     }
 
-    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now)
+    /// <summary>
+    /// Gets the attempt timeout to use: a probe of an open circuit gets a short one (a few times the host's usual
+    /// latency, at least a second), so a probe that hangs does not hold the circuit open for a whole attempt timeout.
+    /// </summary>
+    public TimeSpan AttemptTimeout(TimeSpan configured) => IsProbe && _state is not null ? _state.ProbeTimeout(configured) : configured;
+
+    /// <summary>Gets what the request told the host about its own attempts when it asked (its URL's key and history).</summary>
+    internal UrlHistory History { get; private init; }
+
+    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
     {
         Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
         return new HostPermit(state, isAcquired: true, HostDenialReason.None, TimeSpan.Zero)
@@ -90,6 +100,7 @@ internal sealed class HostPermit : IDisposable
             CountedAsRequest = countedAsRequest,
             Sequence = sequence,
             GrantedAt = now,
+            History = history,
         };
     }
 

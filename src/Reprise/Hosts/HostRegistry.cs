@@ -116,6 +116,9 @@ public sealed class HostRegistry
     /// <summary>Gets the host's state, created when new, at <paramref name="timestamp"/>: a reading of the registry's clock.</summary>
     internal HostState GetState(Uri uri, long timestamp) => GetState(uri, TimeAt(timestamp));
 
+    /// <summary>Gets the registry's time now.</summary>
+    internal TimeSpan Now => _context.Now;
+
     /// <summary>Gets the registry's time (time since it was created) at <paramref name="timestamp"/>, a reading of its clock.</summary>
     internal TimeSpan TimeAt(long timestamp) => TimeProvider.GetElapsedTime(_context.Origin, timestamp);
 

@@ -1,3 +1,5 @@
+using Reprise.Hosts.Evidence;
+
 namespace Reprise.Hosts;
 
 /// <summary>
@@ -17,6 +19,10 @@ internal sealed partial class HostState
     /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
+        => AcquireAsync(default, isRetry, maxWait, cancellationToken);
+
+    /// <summary>Waits until an attempt may be sent, telling the host what the request knows of its own attempts.</summary>
+    public ValueTask<HostPermit> AcquireAsync(UrlHistory history, bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var check = default(RetryCheck);
@@ -27,13 +33,13 @@ internal sealed partial class HostState
         Task? changed;
         lock (_lock)
         {
-            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+            permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
             changed = permit is null && gate is Gate.Probing or Gate.RetryThrottled ? ChangedLocked() : null;
         }
 
         return permit is not null
             ? ValueTask.FromResult(permit)
-            : AcquireSlowAsync(isRetry, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
+            : AcquireSlowAsync(isRetry, history, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
     }
 
     /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
@@ -66,7 +72,7 @@ internal sealed partial class HostState
     internal void ExitParked() => Interlocked.Decrement(ref _parked);
 
     private async ValueTask<HostPermit> AcquireSlowAsync(
-        bool isRetry, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
+        bool isRetry, UrlHistory history, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
         Interlocked.Increment(ref _waiting);
@@ -83,6 +89,11 @@ internal sealed partial class HostState
 
                     case Gate.Paused:
                         await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case Gate.Held:
+                        // A check's hold is short, and a request held for the witnesses' answers asks again every few milliseconds.
+                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                         break;
 
                     case Gate.CircuitOpen:
@@ -122,7 +133,7 @@ internal sealed partial class HostState
                         break;
 
                     default:
-                        var permit = await WaitForLimitsAsync(check, cancellationToken).ConfigureAwait(false);
+                        var permit = await WaitForLimitsAsync(check, history, cancellationToken).ConfigureAwait(false);
                         if (permit is not null)
                         {
                             return permit;
@@ -134,7 +145,7 @@ internal sealed partial class HostState
                 var now = _context.Now;
                 lock (_lock)
                 {
-                    var granted = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out _);
+                    var granted = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
                     if (granted is not null)
                     {
                         return granted;
@@ -151,7 +162,7 @@ internal sealed partial class HostState
     }
 
     /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
-    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, CancellationToken cancellationToken)
+    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, UrlHistory history, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
         await _concurrency.EnterAsync(1, cancellationToken).ConfigureAwait(false);
@@ -175,13 +186,14 @@ internal sealed partial class HostState
             lock (_lock)
             {
                 // A pause or an open circuit may have begun while we waited in line.
-                if (StoppedWhileInLineLocked(now) || !TakeSharedTokenLocked(out _))
+                if (StoppedWhileInLineLocked(now, history) || !TakeSharedTokenLocked(out _))
                 {
                     return null;
                 }
 
                 holdsSlot = false;
-                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+                _evidence.OnGranted(now, history.AfterOwnWait);
+                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
             }
         }
         finally
@@ -210,9 +222,9 @@ internal sealed partial class HostState
     /// After waiting in line for a slot and a rate token: whether a pause or an open circuit began meanwhile. If so the
     /// rate token goes back (the caller frees the slot), so that the request finds it when it asks again.
     /// </summary>
-    private bool StoppedWhileInLineLocked(TimeSpan now)
+    private bool StoppedWhileInLineLocked(TimeSpan now, in UrlHistory history)
     {
-        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed)
+        if (!_pause.IsPaused(now, out _) && _circuit.State == HostCircuitState.Closed && _evidence.MayGrant(now, history.AfterOwnWait, out _))
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
 
@@ -31,6 +32,7 @@ internal sealed partial class HostState
     private readonly CircuitController _circuit;
     private readonly RoundTripEstimate _roundTrip = new();
     private readonly OverloadDetector _overload = new();
+    private readonly HostEvidence _evidence;
 
     private readonly HostSlotWaiters _slotWaiters = new();
     private TaskCompletionSource? _changed;
@@ -50,6 +52,7 @@ internal sealed partial class HostState
         _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
         _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
         _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
+        _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null, checkThrottles: _options.PauseEnabled || _rate is not null);
         _lastSeenTicks = context.Now.Ticks;
     }
 
@@ -58,6 +61,7 @@ internal sealed partial class HostState
         Pass,
         Probe,
         Paused,
+        Held,
         CircuitOpen,
         Probing,
         RetryThrottled,
@@ -96,7 +100,8 @@ internal sealed partial class HostState
     /// <param name="retryAlreadyCounted">
     /// True when asking again for a retry that was refused with "retry budget exhausted", so that it is counted once.
     /// </param>
-    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted)
+    /// <param name="history">What the request tells the host about its own attempts (none: every outcome is the host's).</param>
+    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted, UrlHistory history = default)
     {
         var check = new RetryCheck { Counted = retryAlreadyCounted };
         var now = _context.Now;
@@ -106,12 +111,13 @@ internal sealed partial class HostState
         HostDenialReason limitReason;
         lock (_lock)
         {
-            permit = TryGrantLocked(now, isRetry, ref check, out gate, out wait, out limitReason);
+            permit = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out limitReason);
         }
 
         return permit ?? gate switch
         {
             Gate.Paused => HostPermit.Refuse(HostDenialReason.HostPaused, wait + PauseSpread(_pause.Length)),
+            Gate.Held => HostPermit.Refuse(HostDenialReason.HostPaused, wait),
             Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
             Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
             Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
@@ -133,28 +139,35 @@ internal sealed partial class HostState
         lock (_lock)
         {
             var shared = (_pause.Until, _circuit.NextProbeAt);
-            if (signal != HostSignal.Cancelled)
-            {
-                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted);
-            }
 
             if (roundTrip is { } sample)
             {
                 _roundTrip.Sample(sample);
             }
 
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter))
+            // The evidence decides what the outcome says about the host rather than about its URL (Hosts/Evidence).
+            var decision = _evidence.OnCompleted(permit.History.Report(signal, retryAfter, permit.GrantedAt, now, permit.IsProbe));
+            if (signal != HostSignal.Cancelled)
+            {
+                // A throttle the evidence takes as the URL's own (its own Retry-After, nothing for the host to do) is the
+                // host answering as designed, not a rejection: it must not hold back other URLs' retries.
+                bool ownThrottle = signal == HostSignal.Throttled && decision.Throttle == ThrottleActions.None && permit.History.Key != 0;
+                _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted || ownThrottle);
+            }
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, decision.OpenCircuit, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
 
-            if (signal == HostSignal.Throttled && retryAfter is { } pause && _pause.Extend(now, pause))
+            bool pauses = (decision.Throttle & ThrottleActions.PauseHost) != 0;
+            if (pauses && retryAfter is { } pause && _pause.Extend(now, pause))
             {
                 _rate?.PauseUntil(now, _pause.Until);
                 _context.Observer?.OnPaused(Key, pause);
             }
 
-            bool decrease = _overload.ShouldDecrease(signal, permit.Sequence, _grantSequence);
+            bool rateThrottle = (decision.Throttle & ThrottleActions.DecreaseRate) != 0;
+            bool decrease = _overload.ShouldDecrease(rateThrottle || decision.CutConcurrency, permit.Sequence, _grantSequence);
             if (decrease)
             {
                 _concurrency.OnOverload();
@@ -164,10 +177,15 @@ internal sealed partial class HostState
                 _concurrency.OnSuccess();
             }
 
-            if (signal != HostSignal.Cancelled)
+            if (signal != HostSignal.Cancelled && _rate is not null)
             {
-                bool throttled = signal == HostSignal.Throttled;
-                _rate?.OnResponse(now, throttled, decrease && throttled, paused: retryAfter is not null && _options.PauseEnabled);
+                // A check that showed the host limits its rate engages the rate now, as a first throttle would.
+                bool throttled = rateThrottle || decision.EngageRate;
+                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled);
+                if (_rate.DisengageWhenQuiet(now))
+                {
+                    _evidence.ForgetThrottles();
+                }
             }
 
             ReportSharedLocked(signal, shared);
@@ -177,6 +195,31 @@ internal sealed partial class HostState
         }
 
         wake?.TrySetResult();
+    }
+
+    /// <summary>Gets the attempt timeout of a probe (<see cref="FailureEvidence.ProbeTimeout"/>).</summary>
+    internal TimeSpan ProbeTimeout(TimeSpan attemptTimeout)
+    {
+        lock (_lock)
+        {
+            return _evidence.ProbeTimeout(attemptTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Whether a request that began waiting for the open circuit when <paramref name="failedProbesAtWait"/> probes had
+    /// failed, <paramref name="waited"/> ago, has waited as long as its <paramref name="attemptsLeft"/> attempts would
+    /// have taken (<see cref="FailureEvidence.WaiterExhausted"/>). Also gives the host's failed-probe count now.
+    /// </summary>
+    internal bool CircuitWaiterExhausted(int failedProbesAtWait, TimeSpan waited, int attemptsLeft, TimeSpan attemptTimeout, out int failedProbes, out TimeSpan untilExhausted)
+    {
+        lock (_lock)
+        {
+            failedProbes = _circuit.FailedProbes;
+            var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
+            untilExhausted = (perAttempt * Math.Max(1, attemptsLeft)) - waited;
+            return failedProbesAtWait >= 0 && FailureEvidence.WaiterExhausted(failedProbes - failedProbesAtWait, waited, attemptsLeft, perAttempt);
+        }
     }
 
     internal HostSnapshot GetSnapshot()
@@ -205,7 +248,8 @@ internal sealed partial class HostState
     }
 
     /// <summary>Runs the gates in order; grants a permit when all pass and the limits have room right now.</summary>
-    private HostPermit? TryGrantLocked(TimeSpan now, bool isRetry, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
+    private HostPermit? TryGrantLocked(
+        TimeSpan now, bool isRetry, in UrlHistory history, ref RetryCheck check, out Gate gate, out TimeSpan wait, out HostDenialReason limitReason)
     {
         limitReason = HostDenialReason.None;
         if (_pause.IsPaused(now, out wait))
@@ -214,17 +258,26 @@ internal sealed partial class HostState
             return null;
         }
 
+        if (!_evidence.MayGrant(now, history.AfterOwnWait, out var askAgainAt))
+        {
+            // A throttle check holds the host (or retries after their own wait) for a moment: see ThrottleEvidence.
+            gate = Gate.Held;
+            wait = askAgainAt - now;
+            return null;
+        }
+
         if (SharedRefusesLocked(out gate, out wait))
         {
             return null;
         }
 
-        switch (_circuit.Check(now, out wait))
+        switch (_circuit.Check(now, _evidence.MayProbe(history), out wait))
         {
             case CircuitCheck.Probe:
                 // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
                 gate = Gate.Probe;
-                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now);
+                _evidence.OnGranted(now, history.AfterOwnWait);
+                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now, history);
 
             case CircuitCheck.Open:
                 gate = Gate.CircuitOpen;
@@ -257,7 +310,8 @@ internal sealed partial class HostState
         }
 
         gate = Gate.Pass;
-        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now);
+        _evidence.OnGranted(now, history.AfterOwnWait);
+        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
     }
 
     /// <summary>Draws whether the retry throttle holds a retry back; a held-back retry is counted once, a passed one never drawn again.</summary>

@@ -18,8 +18,12 @@ internal sealed class OverloadDetector
     /// <param name="permitSequence">The grant order of the request that ended.</param>
     /// <param name="lastGranted">The grant order of the latest request: the next decrease waits for a request granted after it.</param>
     public bool ShouldDecrease(HostSignal signal, long permitSequence, long lastGranted)
+        => ShouldDecrease(IsOverload(signal), permitSequence, lastGranted);
+
+    /// <summary>Whether the limits decrease for an outcome the evidence judged as overload (<paramref name="overload"/>).</summary>
+    public bool ShouldDecrease(bool overload, long permitSequence, long lastGranted)
     {
-        if (!IsOverload(signal) || permitSequence <= _lastDecrease)
+        if (!overload || permitSequence <= _lastDecrease)
         {
             return false;
         }

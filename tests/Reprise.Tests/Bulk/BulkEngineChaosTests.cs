@@ -117,10 +117,10 @@ public class BulkEngineChaosTests
         Assert.All(rest, r => Assert.StartsWith(paused.BaseAddress.ToString(), r.Url, StringComparison.Ordinal));
         Assert.All(rest, r => Assert.Equal(BulkOutcome.Succeeded, r.Outcome));
 
-        // The shared pause: once the host asked to wait, the others waited too and spent no attempt on it.
+        // Each URL's first 503 with Retry-After is its own until URLs are throttled again after their own wait (issue 12):
+        // here the host is well when they come back, so each waiting URL costs at most its first call and its retry.
         Assert.All(rest, r => Assert.InRange(r.Attempts, 1, 2));
-        // With two workers one request may already be on its way when the first answer pauses the host; no other.
-        Assert.InRange(paused.Stats.GroupEarlyRequests, 0, 1);
+        Assert.InRange(paused.Stats.TotalRequests, 20, 40);
         Assert.Equal(20, healthy.Stats.TotalRequests);
     }
 

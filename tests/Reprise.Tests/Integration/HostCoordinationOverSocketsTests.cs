@@ -10,29 +10,34 @@ namespace Reprise.Tests.Integration;
 public class HostCoordinationOverSocketsTests
 {
     [Fact]
-    public async Task SendAsync_HostAnswers429WithRetryAfter_PausesTheWholeHostThenAllSucceed()
+    public async Task SendAsync_HostAnswers429WithRetryAfterBeyondOneWait_PausesTheWholeHostThenAllSucceed()
     {
+        // 429 with Retry-After: 1 to everything for 3 s. One URL's 429 is its own until the host shows otherwise
+        // (issue 12): here URLs retried after their own second are throttled again, so the host is paused.
         await using var server = await ChaosServer.StartAsync(new ChaosHostOptions
         {
-            Outage = new ChaosOutageOptions { DurationMs = 2_000, Status = 429, RetryAfterSeconds = 2 },
+            Outage = new ChaosOutageOptions { DurationMs = 3_000, Status = 429, RetryAfterSeconds = 1 },
             Routes = { new ChaosRouteOptions { Path = "/items" } },
         });
         var hosts = new HostRegistry();
-        using var client = Client(hosts, new RepriseOptions());
+        using var client = Client(hosts, new RepriseOptions { MaxAttempts = 10 });
+        var paused = false;
 
-        // One request meets the 429 and pauses the host for everyone.
-        var first = client.GetAsync(server.GetUri("/items/0"));
-        await WaitUntil(() => hosts.GetSnapshot(server.BaseAddress)?.PausedUntil is not null);
-        var others = Enumerable.Range(1, 100).Select(i => client.GetAsync(server.GetUri($"/items/{i}"))).ToArray();
-        var responses = await Task.WhenAll(others.Prepend(first));
+        var all = Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.GetAsync(server.GetUri($"/items/{i}"))));
+        while (!all.IsCompleted)
+        {
+            paused |= hosts.GetSnapshot(server.BaseAddress)?.PausedUntil is not null;
+            await Task.WhenAny(all, Task.Delay(10));
+        }
 
+        var responses = await all;
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.True(paused, "the host was never paused");
+
+        // Each URL's first call, a few witnesses and probes, and each URL's last: per-request retries would send each
+        // URL once a second for the 3 s (about 400 requests).
         var stats = server.Stats;
-        Assert.Equal(0, stats.GroupEarlyRequests); // nothing reached the host while its Retry-After ran
-        Assert.Equal(0, stats.EarlyRequests);
-        Assert.Equal(1, stats.CountOf(429));
-        Assert.Equal(102, stats.TotalRequests); // the 429, its retry, and each of the 100 once
-        Assert.All(responses.Skip(1), r => Assert.Single(r.GetRetryHistory()!.Attempts)); // waiting spent no attempt
+        Assert.True(stats.TotalRequests < 260, $"{stats.TotalRequests} requests");
     }
 
     [Fact]

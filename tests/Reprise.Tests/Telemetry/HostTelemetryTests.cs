@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Reprise.Hosts;
+using Reprise.Hosts.Evidence;
 using Reprise.Retry;
 using Reprise.Tests.TestSupport;
 
@@ -14,19 +15,13 @@ public class HostTelemetryTests
     {
         using var probe = new TelemetryProbe();
         var pauses = probe.Collect<double>("reprise.host.pause.duration");
-        var inner = new ScriptedHandler((attempt, _, _) =>
-        {
-            var response = new HttpResponseMessage(attempt == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK);
-            if (attempt == 1)
-            {
-                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(2));
-            }
+        HostRegistry? registry = null;
+        using var harness = new HandlerHarness(ScriptedHandler.Statuses(HttpStatusCode.OK), probe.Configure, time => registry = new HostRegistry(new HostCoordinationOptions(), time));
+        using var warmUp = await harness.GetAsync();
 
-            return Task.FromResult(response);
-        });
-        using var harness = new HandlerHarness(inner, probe.Configure);
-
-        using var response = await harness.GetAsync();
+        // A throttle the host takes as its own (one reported without a URL's history; a URL's own 429 pauses nobody).
+        using var permit = registry!.GetState(new Uri("http://example.test/items")).TryAcquire(isRetry: false);
+        permit.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(2));
 
         var pause = Assert.Single(pauses.GetMeasurementSnapshot());
         Assert.Equal(2.0, pause.Value);
@@ -40,10 +35,22 @@ public class HostTelemetryTests
     {
         using var probe = new TelemetryProbe();
         var transitions = probe.Collect<long>("reprise.host.circuit.transitions");
+        HostRegistry? registry = null;
         using var harness = new HandlerHarness(
-            ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK),
+            ScriptedHandler.Statuses(HttpStatusCode.OK),
             probe.Configure,
-            time => new HostRegistry(new HostCoordinationOptions { CircuitBreakerFailureThreshold = 2, RetryThrottlingEnabled = false }, time));
+            time => registry = new HostRegistry(new HostCoordinationOptions { CircuitBreakerFailureThreshold = 2, RetryThrottlingEnabled = false }, time));
+
+        // Two failing URLs (each failing again) open the circuit; the handler's request is its probe and closes it.
+        var host = registry!.GetState(new Uri("http://example.test/items"));
+        for (long key = 1; key <= 2; key++)
+        {
+            foreach (var history in new[] { UrlHistory.First(key), new UrlHistory(key, 2, HostSignal.Failed, AfterOwnWait: false, TimeSpan.Zero) })
+            {
+                using var failed = host.TryAcquire(isRetry: history.AlreadySent, retryAlreadyCounted: false, history);
+                failed.Complete(HostSignal.Failed, null);
+            }
+        }
 
         using var response = await harness.GetAsync();
 

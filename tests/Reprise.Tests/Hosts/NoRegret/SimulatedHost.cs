@@ -94,6 +94,10 @@ internal sealed class SimulatedHost : IDisposable
         while (Now < limit && !running.All(static t => t.IsCompleted))
         {
             Time.AdvanceInline(step ?? TimeSpan.FromMilliseconds(10));
+
+            // A waiter granted a slot in the host's concurrency line resumes on the thread pool: let it arm its timers
+            // before the clock moves on, or it would wake up past the end of the run.
+            SpinWait.SpinUntil(static () => ThreadPool.PendingWorkItemCount == 0, TimeSpan.FromSeconds(1));
             if (Hosts.GetSnapshot(Base)?.CircuitState is HostCircuitState.Open)
             {
                 CircuitOpened = true;
