@@ -193,7 +193,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 
                 try
                 {
-                    await Task.Delay(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
+                    await FullDelay.WaitAsync(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {

@@ -27,6 +27,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private bool _engaged;
     private TimeSpan _lastBound = TimeSpan.MinValue;
     private TimeSpan _lastThrottle = TimeSpan.MinValue;
+    private TimeSpan _decreasedAt = TimeSpan.MinValue;
+    private long _decreases;
     private double _fillRate;
     private double _tokens;
     private TimeSpan _lastRefill;
@@ -199,23 +201,26 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>Records a response and adapts the rate; <paramref name="decrease"/> is a throttle the rate reacts to.</summary>
     /// <param name="now">The time of the response.</param>
-    /// <param name="throttled">Whether the host throttled the request.</param>
-    /// <param name="decrease">Whether to lower the rate: a throttle of a request sent after the last decrease.</param>
+    /// <param name="throttled">Whether the host throttled the request (measured as not accepted, whatever the rate does about it).</param>
+    /// <param name="decrease">Whether to lower the rate (or engage it): the evidence says the host limits its rate.</param>
     /// <param name="paused">Whether the throttle also paused the host (it carried a Retry-After).</param>
-    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false)
+    /// <param name="sentAt">When the request was sent; a throttle of a request sent on a token reserved before the last decrease lowers nothing.</param>
+    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false, TimeSpan? sentAt = null)
     {
         lock (_lock)
         {
             var sample = _meter.Measure(now, accepted: !throttled);
             double rate;
-            if (throttled)
+            if (decrease)
             {
-                if (!decrease)
+                if (_engaged && !SentAtLoweredRate(sentAt ?? now, _decreasedAt))
                 {
                     return;
                 }
 
                 _lastThrottle = now;
+                _decreasedAt = now;
+                _decreases++;
                 var resumeAt = _meter.ResumeAt(now);
                 rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
                 if (!_engaged)
@@ -226,8 +231,10 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                     _lastRefill = resumeAt;
                 }
             }
-            else if (!_engaged)
+            else if (!_engaged || throttled || !BoundSince(now - HostCoordinationDefaults.RateMeasureBucket))
             {
+                // A rate nobody waited for lately says nothing about the host: growing it would only raise the rate the
+                // next burst is sent at (slow start doubled an idle rate from 200/s to 5,800/s).
                 return;
             }
             else
@@ -238,6 +245,35 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             Refill(now);
             _fillRate = rate;
             _tokens = Math.Min(_tokens, Capacity);
+        }
+    }
+
+    /// <summary>
+    /// Engages the rate from <paramref name="acceptedRate"/>, the rate a check measured the host accepting (at most its
+    /// rate), and grows it from there by slow start until the next throttle. Does nothing when engaged already.
+    /// </summary>
+    /// <remarks>
+    /// A first throttle measured against the responses so far reads the host's burst as its rate: engaged from it, a host
+    /// limited to 200/s was sent 1,300/s and answered a third of a second's requests with 429.
+    /// </remarks>
+    public void Engage(TimeSpan now, double acceptedRate)
+    {
+        lock (_lock)
+        {
+            _meter.Measure(now, accepted: true);
+            if (_engaged)
+            {
+                return;
+            }
+
+            var resumeAt = _meter.ResumeAt(now);
+            _lastThrottle = now;
+            _decreasedAt = now;
+            _decreases++;
+            _fillRate = _controller.OnThrottle(now, new RateSample(acceptedRate, acceptedRate, Guessed: true), current: null, paused: false, resumeAt);
+            _engaged = true;
+            _tokens = 1;
+            _lastRefill = resumeAt;
         }
     }
 
@@ -287,10 +323,15 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     }
 
     /// <summary>Waits for and takes one token, asking again at least every <see cref="HostCoordinationDefaults.RateReserveHorizon"/>.</summary>
+    /// <remarks>
+    /// A token reserved before the rate was lowered goes back when its wait ends, and the waiter reserves again at the
+    /// lowered rate: otherwise every request queued at the old rate is sent at it, and throttled.
+    /// </remarks>
     public async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
+            long decreases = Volatile.Read(ref _decreases);
             var wait = Reserve(Now, HostCoordinationDefaults.RateReserveHorizon, out var reserved);
             if (reserved && wait <= TimeSpan.Zero)
             {
@@ -311,12 +352,29 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                 throw;
             }
 
-            if (reserved)
+            if (reserved && Volatile.Read(ref _decreases) == decreases)
             {
                 return;
             }
+
+            if (reserved)
+            {
+                Unreserve();
+            }
         }
     }
+
+    /// <summary>
+    /// Whether a request sent at <paramref name="sentAt"/> went at the rate set by the decrease at
+    /// <paramref name="decreasedAt"/>. Waiters reserve tokens up to <see cref="HostCoordinationDefaults.RateReserveHorizon"/>
+    /// ahead, so requests sent within that horizon after a decrease may still spend tokens reserved at the old rate: their
+    /// throttles say nothing of the new one. (Without this a burst of them cut the rate a dozen times in 200 ms, from
+    /// 330/s to the floor of 0.5/s, and the queued reservations then took minutes to repay.)
+    /// </summary>
+    internal static bool SentAtLoweredRate(TimeSpan sentAt, TimeSpan decreasedAt) =>
+        decreasedAt == TimeSpan.MinValue || sentAt >= decreasedAt + HostCoordinationDefaults.RateReserveHorizon;
+
+    private bool BoundSince(TimeSpan since) => _lastBound >= since;
 
     private void Refill(TimeSpan now)
     {

@@ -167,7 +167,8 @@ internal sealed partial class HostState
             }
 
             bool rateThrottle = (decision.Throttle & ThrottleActions.DecreaseRate) != 0;
-            bool decrease = _overload.ShouldDecrease(rateThrottle || decision.CutConcurrency, permit.Sequence, _grantSequence);
+            // A host that limits its rate is paced by the adaptive rate: cutting its concurrency too only starves it.
+            bool decrease = _overload.ShouldDecrease((rateThrottle && _rate is null) || decision.CutConcurrency, permit.Sequence, _grantSequence);
             if (decrease)
             {
                 _concurrency.OnOverload();
@@ -179,9 +180,16 @@ internal sealed partial class HostState
 
             if (signal != HostSignal.Cancelled && _rate is not null)
             {
-                // A check that showed the host limits its rate engages the rate now, as a first throttle would.
-                bool throttled = rateThrottle || decision.EngageRate;
-                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled);
+                if (decision.EngageRate is { } checkedRate)
+                {
+                    // A check that showed the host limits its rate engages the rate now, from what the host accepted meanwhile.
+                    _rate.Engage(now, checkedRate);
+                }
+                else
+                {
+                    _rate.OnResponse(now, signal == HostSignal.Throttled, rateThrottle, paused: pauses && retryAfter is not null && _options.PauseEnabled, permit.GrantedAt);
+                }
+
                 if (_rate.DisengageWhenQuiet(now))
                 {
                     _evidence.ForgetThrottles();

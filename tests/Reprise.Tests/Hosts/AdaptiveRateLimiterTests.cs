@@ -43,7 +43,7 @@ public sealed class AdaptiveRateLimiterTests
         SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
         double afterThrottle = _limiter.CurrentRate!.Value;
 
-        SendAt(rate: afterThrottle, seconds: 5, throttleAtEnd: false);
+        SendAsFastAsAllowed(seconds: 5);
 
         Assert.True(_limiter.CurrentRate > afterThrottle, $"{_limiter.CurrentRate} after {afterThrottle}");
     }
@@ -96,7 +96,7 @@ public sealed class AdaptiveRateLimiterTests
         var rates = new List<double>();
         for (int window = 1; window <= 4; window++)
         {
-            SendAt(_limiter.CurrentRate!.Value, seconds: 0.5, throttleAtEnd: false);
+            SendAsFastAsAllowed(seconds: 0.5);
             rates.Add(_limiter.CurrentRate!.Value);
         }
 
@@ -166,6 +166,58 @@ public sealed class AdaptiveRateLimiterTests
         // The host pauses first, then the throttle is reported, as HostState does.
         _limiter.PauseUntil(Now, Now + length);
         then();
+    }
+
+    [Fact]
+    public void OnResponse_RateNobodyWaitsFor_DoesNotGrow()
+    {
+        // Slow start after a first throttle with no measurement, then a sender at a quarter of the rate: the limiter
+        // never makes a request wait, so it learns nothing that would let it grow (it used to double every half second).
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _limiter.OnResponse(Now, throttled: true, decrease: true);
+        double start = _limiter.CurrentRate!.Value;
+
+        SendAt(rate: start / 4, seconds: 3, throttleAtEnd: false);
+
+        Assert.Equal(start, _limiter.CurrentRate!.Value);
+    }
+
+    [Fact]
+    public void OnResponse_ThrottlesOfRequestsSentJustAfterADecrease_LowerTheRateOnce()
+    {
+        SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
+        double afterThrottle = _limiter.CurrentRate!.Value;
+        var decreasedAt = Now;
+
+        // Requests sent within the reservation horizon after the decrease may spend tokens reserved at the old rate.
+        for (int i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + TimeSpan.FromMilliseconds(i * 10));
+        }
+
+        Assert.Equal(afterThrottle, _limiter.CurrentRate!.Value);
+
+        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + HostCoordinationDefaults.RateReserveHorizon);
+        Assert.True(_limiter.CurrentRate < afterThrottle);
+    }
+
+    /// <summary>A sender with more to send than the rate allows: the rate binds it.</summary>
+    private void SendAsFastAsAllowed(double seconds)
+    {
+        var end = Now + TimeSpan.FromSeconds(seconds);
+        while (Now < end)
+        {
+            if (_limiter.TryTake(Now, out var wait))
+            {
+                _time.Advance(TimeSpan.FromTicks(1));
+                _limiter.OnResponse(Now, throttled: false, decrease: false);
+            }
+            else
+            {
+                _time.Advance(wait);
+            }
+        }
     }
 
     private void SendAt(double rate, double seconds, bool throttleAtEnd)

@@ -36,8 +36,11 @@ internal readonly record struct EvidenceDecision
     /// <summary>Gets what the attempt's throttle does to the host (nothing but the URL's own wait, a pause, a lower rate).</summary>
     public ThrottleActions Throttle { get; init; }
 
-    /// <summary>Gets whether a check just showed that the host limits its rate: engage the adaptive rate now.</summary>
-    public bool EngageRate { get; init; }
+    /// <summary>
+    /// Gets the rate (requests per second) the host accepted during a check that just showed it limits its rate: engage
+    /// the adaptive rate from it now. Null when no check ended.
+    /// </summary>
+    public double? EngageRate { get; init; }
 
     /// <summary>Gets whether the run of failing URLs reached the threshold: open the circuit (ignored for a probe).</summary>
     public bool OpenCircuit { get; init; }

@@ -107,7 +107,7 @@ internal sealed class HostEvidence
             case HostSignal.Accepted:
                 _failures.OnAccepted(now);
                 _timeouts.OnAccepted(report.Latency);
-                decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait) };
+                decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait) ? _throttles.CheckedAcceptedRate : null };
 
                 // A URL the host served is healthy: nothing about it is worth remembering.
                 _ledger.Remove(report.Key);

@@ -38,6 +38,7 @@ internal sealed class ThrottleEvidence
     private TimeSpan _witnessTimeout = EvidenceDefaults.MinWitnessTimeout;
     private int _witnessesGranted;
     private int _witnessesAccepted;
+    private int _acceptedInCheck;
     private TimeSpan _episodeStart;
     private int _retryWitnessesGranted;
     private TimeSpan _retryCheckEndsAt;
@@ -64,6 +65,13 @@ internal sealed class ThrottleEvidence
 
     /// <summary>Gets what the host's throttles have shown so far.</summary>
     public ThrottleVerdict Verdict { get; private set; }
+
+    /// <summary>
+    /// Gets the rate the host accepted while the last check ran, from its first throttle to the answer of its last witness
+    /// (at least the hold long). The burst that drew the first throttle is behind it, and the hold leaves some of the
+    /// host's rate unused, so this is at most the host's rate: a safe start to grow from.
+    /// </summary>
+    public double CheckedAcceptedRate { get; private set; }
 
     /// <summary>Gets when the check's hold ends (meaningful while <see cref="Verdict"/> is <see cref="ThrottleVerdict.Checking"/>).</summary>
     public TimeSpan HoldUntil => _holdUntil;
@@ -178,6 +186,11 @@ internal sealed class ThrottleEvidence
     {
         _lastAccept = now;
         _throttlesInARow = 0;
+        if (Verdict == ThrottleVerdict.Checking)
+        {
+            _acceptedInCheck++;
+        }
+
         if (afterOwnWait)
         {
             _ownWaitRetries++;
@@ -192,6 +205,7 @@ internal sealed class ThrottleEvidence
         {
             case ThrottleVerdict.Checking when grantedAt >= _holdUntil && ++_witnessesAccepted >= _witnesses:
                 Conclude(helped: true);
+                CheckedAcceptedRate = _acceptedInCheck / Math.Max((now - _episodeStart).TotalSeconds, _hold.TotalSeconds);
                 return true;
 
             case ThrottleVerdict.Outage:
@@ -250,6 +264,7 @@ internal sealed class ThrottleEvidence
         _checkEndsAt = _holdUntil + _witnessTimeout;
         _witnessesGranted = 0;
         _witnessesAccepted = 0;
+        _acceptedInCheck = 0;
     }
 
     private void Conclude(bool helped) => Verdict = helped ? ThrottleVerdict.RateLimited : ThrottleVerdict.PerUrl;

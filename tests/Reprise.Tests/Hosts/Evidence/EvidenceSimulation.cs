@@ -374,8 +374,14 @@ internal sealed class EvidenceSimulation
             paused = true;
         }
 
-        bool decrease = (decision.Throttle & ThrottleActions.DecreaseRate) != 0 || decision.EngageRate;
-        _rate?.OnResponse(now, throttled: decrease, decrease, paused);
+        if (decision.EngageRate is { } checkedRate)
+        {
+            _rate?.Engage(now, checkedRate);
+        }
+        else
+        {
+            _rate?.OnResponse(now, throttled: report.Signal == HostSignal.Throttled, (decision.Throttle & ThrottleActions.DecreaseRate) != 0, paused, report.GrantedAt);
+        }
 
         if (decision.CutConcurrency && sequence > _lastCutSequence)
         {
