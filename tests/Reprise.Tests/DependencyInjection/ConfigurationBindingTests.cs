@@ -125,6 +125,21 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task ConfigureHostRegistry_DisabledKey_FailsOnStartNamingTheOptionsToSetInstead()
+    {
+        var services = new ServiceCollection();
+        services.ConfigureHostRegistry("github", Json("""{ "Hosts": { "Disabled": true } }""").GetSection("Hosts"));
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            "'Hosts:Disabled' is not an option of HostCoordinationOptions (Disabled is a preset for code): set PauseEnabled, " +
+            "RetryThrottlingEnabled, CircuitBreakerEnabled, AdaptiveConcurrencyEnabled and AdaptiveRateEnabled to false instead.",
+            error.Message);
+    }
+
+    [Fact]
     public async Task AddReprise_MisspelledKey_FailsOnStartNamingIt()
     {
         var services = new ServiceCollection();
