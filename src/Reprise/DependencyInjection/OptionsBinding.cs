@@ -39,6 +39,23 @@ internal static class OptionsBinding
     public static void Bind(OptionsBuilder<HostCoordinationOptions> builder, IConfiguration configuration)
     {
         builder.Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true);
+        builder.Configure(_ => RefuseDisabledKey(configuration));
+    }
+
+    /// <summary>
+    /// Fails on a <c>Disabled</c> key: the binders count the static preset <see cref="HostCoordinationOptions.Disabled"/>
+    /// among the known keys, so <c>"Disabled": true</c> would pass and switch nothing off.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The section has a <c>Disabled</c> key.</exception>
+    internal static void RefuseDisabledKey(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(nameof(HostCoordinationOptions.Disabled));
+        if (section.Exists())
+        {
+            throw new InvalidOperationException(
+                $"'{section.Path}' is not an option of {nameof(HostCoordinationOptions)} ({nameof(HostCoordinationOptions.Disabled)} is a preset for code): " +
+                "set PauseEnabled, RetryThrottlingEnabled, CircuitBreakerEnabled, AdaptiveConcurrencyEnabled and AdaptiveRateEnabled to false instead.");
+        }
     }
 
     /// <summary>
