@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Reprise;
@@ -33,4 +34,23 @@ internal static class OptionsValidation
     /// </summary>
     public static void AddFailure(ValidateOptionsResultBuilder builder, string prefix, string option, string rule)
         => builder.AddError($"{option}: The field {prefix}.{option} {rule}");
+
+    /// <summary>
+    /// Checks what <c>[Range(typeof(TimeSpan), min, max)]</c> would, with its message
+    /// (<c>MaxPause: The field HostCoordinationOptions.MaxPause must be between 00:00:00 and 1.00:00:00.</c>).
+    /// </summary>
+    /// <remarks>
+    /// That attribute parses its bounds through a <see cref="System.ComponentModel.TypeConverter"/> found by reflection,
+    /// which trimming and NativeAOT cannot vouch for (IL2026), so time ranges are checked here instead.
+    /// </remarks>
+    public static void CheckRange(ValidateOptionsResultBuilder builder, string prefix, string option, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            AddFailure(builder, prefix, option, $"must be between {Format(min)} and {Format(max)}.");
+        }
+    }
+
+    /// <summary>A time as the messages show it: the invariant constant format (<c>1.00:00:00</c>, <c>00:00:00.0010000</c>).</summary>
+    public static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 }

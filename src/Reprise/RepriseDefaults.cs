@@ -29,9 +29,6 @@ internal static class RepriseDefaults
     // Bounds of the time options: a day is far beyond any sane retry wait or timeout.
     public static readonly TimeSpan MaxTimeOption = TimeSpan.FromDays(1);
 
-    // The same bound as text, for range attributes (which take TimeSpan bounds as strings).
-    public const string MaxTimeOptionText = "1.00:00:00";
-
     // An enum attribute cannot list the names itself; a test checks that this list is Enum.GetNames<BackoffType>().
     public const string BackoffTypeMessage = "The field {0} must be one of ExponentialWithJitter, Exponential, Constant, Linear, DecorrelatedJitter.";
 }

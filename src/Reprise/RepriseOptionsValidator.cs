@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Reprise;
@@ -42,15 +41,8 @@ internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
         return builder.Build();
     }
 
-    // What [Range(typeof(TimeSpan), ...)] said, with its message: that attribute parses its bounds through a
-    // TypeConverter found by reflection, which trimming and NativeAOT cannot vouch for (IL2026).
     private static void CheckDelay(ValidateOptionsResultBuilder builder, string prefix, string option, TimeSpan value)
-    {
-        if (value < TimeSpan.Zero || value > RepriseDefaults.MaxTimeOption)
-        {
-            OptionsValidation.AddFailure(builder, prefix, option, $"must be between {Format(TimeSpan.Zero)} and {Format(RepriseDefaults.MaxTimeOption)}.");
-        }
-    }
+        => OptionsValidation.CheckRange(builder, prefix, option, value, TimeSpan.Zero, RepriseDefaults.MaxTimeOption);
 
     // A time limit is either off (infinite) or positive and bounded: a range attribute cannot say "or -1 ms".
     private static void CheckTimeout(ValidateOptionsResultBuilder builder, string prefix, string option, TimeSpan value)
@@ -62,7 +54,7 @@ internal sealed class RepriseOptionsValidator : IValidateOptions<RepriseOptions>
         }
     }
 
-    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    private static string Format(TimeSpan value) => OptionsValidation.Format(value);
 }
 
 /// <summary>The attribute rules of <see cref="RepriseOptions"/>, generated at build time by Microsoft.Extensions.Options.</summary>

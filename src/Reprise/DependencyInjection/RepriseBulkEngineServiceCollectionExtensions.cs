@@ -85,7 +85,7 @@ public static class RepriseBulkEngineServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configuration);
         AddEngineOnce(services, name);
-        services.AddOptions<BulkOptions>(name).Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true);
+        OptionsBinding.Bind(services.AddOptions<BulkOptions>(name), configuration);
         return services;
     }
 

@@ -71,7 +71,7 @@ public static class RepriseHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         AddHandlerOnce(builder);
-        builder.Services.AddOptions<RepriseOptions>(builder.Name).Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true);
+        OptionsBinding.Bind(builder.Services.AddOptions<RepriseOptions>(builder.Name), configuration);
         return builder;
     }
 

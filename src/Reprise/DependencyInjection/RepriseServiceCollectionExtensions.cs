@@ -45,7 +45,7 @@ public static class RepriseServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configuration);
         AddRepriseCore(services);
-        services.AddOptions<HostCoordinationOptions>(name).Bind(configuration, static binder => binder.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        OptionsBinding.Bind(services.AddOptions<HostCoordinationOptions>(name).ValidateOnStart(), configuration);
         return services;
     }
 

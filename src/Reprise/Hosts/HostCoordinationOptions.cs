@@ -31,7 +31,6 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets the longest pause a server's Retry-After or an open circuit can impose on a host.</summary>
     /// <value>The default value is 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxPause { get; set; } = HostCoordinationDefaults.MaxPause;
 
     /// <summary>
@@ -60,7 +59,6 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets the sliding window over which requests and accepts are counted (ten buckets).</summary>
     /// <value>The default value is 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryThrottlingWindow { get; set; } = HostCoordinationDefaults.RetryThrottlingWindow;
 
     /// <summary>
@@ -95,12 +93,10 @@ public sealed class HostCoordinationOptions
     /// it doubles after each failed probe up to <see cref="CircuitBreakerMaxProbeInterval"/>.
     /// </summary>
     /// <value>The default value is 1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan CircuitBreakerProbeInterval { get; set; } = HostCoordinationDefaults.CircuitBreakerProbeInterval;
 
     /// <summary>Gets or sets the longest wait between probes of an open circuit.</summary>
     /// <value>The default value is 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan CircuitBreakerMaxProbeInterval { get; set; } = HostCoordinationDefaults.CircuitBreakerMaxProbeInterval;
 
     /// <summary>
@@ -151,7 +147,6 @@ public sealed class HostCoordinationOptions
 
     /// <summary>Gets or sets how long a host's state is kept after its last request before it may be dropped.</summary>
     /// <value>The default value is 5 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = HostCoordinationDefaults.IdleTimeout;
 
     /// <summary>

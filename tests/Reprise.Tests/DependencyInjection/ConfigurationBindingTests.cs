@@ -89,6 +89,57 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task AddReprise_EmptyStatusList_RetriesNoStatus()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("github").AddReprise(Memory(("RetryOn", "")));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<RepriseOptions>>().Get("github");
+
+        Assert.Equal(StatusCodeSet.Empty, options.RetryOn);
+    }
+
+    [Fact]
+    public async Task AddReprise_CodeThenSection_SectionOverridesRetryOn()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("github").AddReprise(o => o.RetryOn = StatusCodeSet.From(500)).AddReprise(Memory(("RetryOn", "429")));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<RepriseOptions>>().Get("github");
+
+        Assert.Equal(StatusCodeSet.From(429), options.RetryOn);
+    }
+
+    [Fact]
+    public async Task ConfigureHostRegistry_TimeOutOfRange_FailsOnStartWithTheValidatorsMessage()
+    {
+        var services = new ServiceCollection();
+        services.ConfigureHostRegistry("github", Memory(("MaxPause", "2.00:00:00")));
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["MaxPause: The field github.MaxPause must be between 00:00:00 and 1.00:00:00."], error.Failures);
+    }
+
+    [Fact]
+    public async Task ConfigureHostRegistry_DisabledKey_FailsOnStartNamingTheOptionsToSetInstead()
+    {
+        var services = new ServiceCollection();
+        services.ConfigureHostRegistry("github", Json("""{ "Hosts": { "Disabled": true } }""").GetSection("Hosts"));
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            "'Hosts:Disabled' is not an option of HostCoordinationOptions (Disabled is a preset for code): set PauseEnabled, " +
+            "RetryThrottlingEnabled, CircuitBreakerEnabled, AdaptiveConcurrencyEnabled and AdaptiveRateEnabled to false instead.",
+            error.Message);
+    }
+
+    [Fact]
     public async Task AddReprise_MisspelledKey_FailsOnStartNamingIt()
     {
         var services = new ServiceCollection();

@@ -59,6 +59,7 @@ public sealed class HostCoordinationOptionsTests
     [InlineData(nameof(HostCoordinationOptions.CircuitBreakerProbeInterval), "00:00:00", "00:00:00.0010000", "01:00:00")]
     [InlineData(nameof(HostCoordinationOptions.CircuitBreakerMaxProbeInterval), "1.00:00:01", "00:00:00.0010000", "1.00:00:00")]
     [InlineData(nameof(HostCoordinationOptions.IdleTimeout), "00:00:00.999", "00:00:01", "1.00:00:00")]
+    [InlineData(nameof(HostCoordinationOptions.IdleTimeout), "1.00:00:01", "00:00:01", "1.00:00:00")]
     public void Validate_TimeOutOfRange_ThrowsMessageNamingOptionAndRange(string property, string value, string min, string max)
     {
         var options = new HostCoordinationOptions();
@@ -67,6 +68,77 @@ public sealed class HostCoordinationOptionsTests
         var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
         Assert.Equal($"{property}: The field HostCoordinationOptions.{property} must be between {min} and {max}.", error.Message);
+    }
+
+    [Fact]
+    public void Validate_ProbeIntervalAboveAnHour_ThrowsMessageNamingOptionAndRange()
+    {
+        var options = new HostCoordinationOptions
+        {
+            CircuitBreakerProbeInterval = TimeSpan.FromHours(1) + TimeSpan.FromTicks(1),
+            CircuitBreakerMaxProbeInterval = TimeSpan.FromDays(1),
+        };
+
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
+
+        Assert.Equal(
+            "CircuitBreakerProbeInterval: The field HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.0010000 and 01:00:00.",
+            error.Message);
+    }
+
+    [Fact]
+    public void Validate_MaxProbeIntervalZero_ThrowsItsRangeThenTheRuleAcrossBoth()
+    {
+        var options = new HostCoordinationOptions { CircuitBreakerMaxProbeInterval = TimeSpan.Zero };
+
+        var error = Assert.Throws<OptionsValidationException>(options.Validate);
+
+        Assert.Equal(
+            [
+                "CircuitBreakerMaxProbeInterval: The field HostCoordinationOptions.CircuitBreakerMaxProbeInterval must be between 00:00:00.0010000 and 1.00:00:00.",
+                "CircuitBreakerProbeInterval: The field HostCoordinationOptions.CircuitBreakerProbeInterval must be between 00:00:00.0010000 and CircuitBreakerMaxProbeInterval (00:00:00).",
+            ],
+            error.Failures);
+    }
+
+    [Fact]
+    public void Validate_TimesAtTheirLowerBounds_Succeeds()
+    {
+        var options = new HostCoordinationOptions
+        {
+            MaxPause = TimeSpan.Zero,
+            RetryThrottlingWindow = TimeSpan.FromSeconds(1),
+            CircuitBreakerProbeInterval = TimeSpan.FromMilliseconds(1),
+            CircuitBreakerMaxProbeInterval = TimeSpan.FromMilliseconds(1),
+            IdleTimeout = TimeSpan.FromSeconds(1),
+        };
+
+        options.Validate();
+    }
+
+    [Fact]
+    public void Validate_TimesAtTheirUpperBounds_Succeeds()
+    {
+        var options = new HostCoordinationOptions
+        {
+            MaxPause = TimeSpan.FromDays(1),
+            RetryThrottlingWindow = TimeSpan.FromHours(1),
+            CircuitBreakerProbeInterval = TimeSpan.FromHours(1),
+            CircuitBreakerMaxProbeInterval = TimeSpan.FromDays(1),
+            IdleTimeout = TimeSpan.FromDays(1),
+        };
+
+        options.Validate();
+    }
+
+    [Fact]
+    public void Validate_NamedOptionsTimeOutOfRange_NamesTheRegistry()
+    {
+        var options = new HostCoordinationOptions { IdleTimeout = TimeSpan.Zero };
+
+        var result = new HostCoordinationOptionsValidator().Validate("shared", options);
+
+        Assert.Equal(["IdleTimeout: The field shared.IdleTimeout must be between 00:00:01 and 1.00:00:00."], result.Failures);
     }
 
     [Fact]
