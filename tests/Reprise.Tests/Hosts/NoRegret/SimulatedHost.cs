@@ -97,7 +97,7 @@ internal sealed class SimulatedHost : IDisposable
 
             // A waiter granted a slot in the host's concurrency line resumes on the thread pool: let it arm its timers
             // before the clock moves on, or it would wake up past the end of the run.
-            SpinWait.SpinUntil(static () => ThreadPool.PendingWorkItemCount == 0, TimeSpan.FromSeconds(1));
+            Quiesce();
             if (Hosts.GetSnapshot(Base)?.CircuitState is HostCircuitState.Open)
             {
                 CircuitOpened = true;
@@ -106,6 +106,30 @@ internal sealed class SimulatedHost : IDisposable
 
         stop.Cancel();
         Time.AdvanceInline(TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>
+    /// Waits until the thread pool has neither queued work nor work that completed since the last look: a continuation
+    /// that runs while the clock moves on would arm its timers late, and the run would differ from one time to the next.
+    /// </summary>
+    private static void Quiesce()
+    {
+        long completed = -1;
+        for (int i = 0; i < 10_000; i++)
+        {
+            SpinWait.SpinUntil(static () => ThreadPool.PendingWorkItemCount == 0, TimeSpan.FromSeconds(1));
+            long now = ThreadPool.CompletedWorkItemCount;
+            if (now == completed)
+            {
+                return;
+            }
+
+            completed = now;
+            for (int spin = 0; spin < 20; spin++)
+            {
+                Thread.Yield();
+            }
+        }
     }
 
     /// <summary>Gets how many URLs ended with a status in (from, to] of simulated time.</summary>
