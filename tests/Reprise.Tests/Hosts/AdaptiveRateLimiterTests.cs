@@ -202,6 +202,46 @@ public sealed class AdaptiveRateLimiterTests
         Assert.True(_limiter.CurrentRate < afterThrottle);
     }
 
+    [Fact]
+    public void Engage_FromACheck_StartsBelowTheAcceptedRateAndOnlyOnce()
+    {
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _limiter.Engage(Now, acceptedRate: 200);
+        double start = _limiter.CurrentRate!.Value;
+        Assert.InRange(start, 100, 200);
+
+        _limiter.Engage(Now, acceptedRate: 10_000);
+        Assert.Equal(start, _limiter.CurrentRate!.Value);
+    }
+
+    [Fact]
+    public async Task WaitForTokenAsync_RateLoweredWhileWaiting_WaitsAtTheLoweredRate()
+    {
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _limiter.Engage(Now, acceptedRate: 20);
+        double rate = _limiter.CurrentRate!.Value;
+        while (_limiter.TryTake(Now, out _))
+        {
+        }
+
+        // The waiter reserves the next token, due 1 / rate from now (within the reservation horizon).
+        var waiting = _limiter.WaitForTokenAsync(CancellationToken.None).AsTask();
+        var decreasedAt = Now + HostCoordinationDefaults.RateReserveHorizon;
+        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt);
+        double lowered = _limiter.CurrentRate!.Value;
+        Assert.True(lowered < rate);
+
+        long reservations = _limiter.GetStatistics()!.TotalSuccessfulLeases;
+        _time.Advance(TimeSpan.FromSeconds(1 / rate) + TimeSpan.FromMilliseconds(1));
+
+        // The timer's continuation runs on the thread pool: wait until the waiter either ended or reserved again.
+        Assert.True(SpinWait.SpinUntil(() => waiting.IsCompleted || _limiter.GetStatistics()!.TotalSuccessfulLeases > reservations, TimeSpan.FromSeconds(30)));
+        Assert.False(waiting.IsCompleted); // its token went back: it waits for one at the lowered rate
+
+        _time.Advance(TimeSpan.FromSeconds(2 / lowered));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>A sender with more to send than the rate allows: the rate binds it.</summary>
     private void SendAsFastAsAllowed(double seconds)
     {

@@ -54,6 +54,32 @@ public sealed class ThrottleEvidenceTests
     }
 
     [Fact]
+    public void OnAccepted_CheckShowsARateLimit_MeasuresWhatTheHostAcceptedDuringTheCheck()
+    {
+        // Burst before the first throttle (not counted); then, from the throttle at 1 ms, 8 answers accepted during the
+        // hold and the two witnesses after it: 10 accepted over the check's 71 ms.
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        for (int i = 0; i < 100; i++)
+        {
+            evidence.OnAccepted(Ms(0.5), Ms(0), afterOwnWait: false);
+        }
+
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        for (int i = 0; i < 8; i++)
+        {
+            evidence.OnAccepted(Ms(2 + i), Ms(0), afterOwnWait: false);
+        }
+
+        var after = Ms(1) + Hold;
+        evidence.OnGranted(after, afterOwnWait: false);
+        evidence.OnGranted(after, afterOwnWait: false);
+        evidence.OnAccepted(after + Ms(20), after, afterOwnWait: false);
+        Assert.True(evidence.OnAccepted(after + Ms(20), after, afterOwnWait: false));
+
+        Assert.Equal(10 / (Hold + Ms(20)).TotalSeconds, evidence.CheckedAcceptedRate, 6);
+    }
+
+    [Fact]
     public void OnThrottled_WitnessThrottled_EachUrlWaitsAlone()
     {
         var evidence = Checking(out var after);
