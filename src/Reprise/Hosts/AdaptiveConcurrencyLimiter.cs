@@ -17,6 +17,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
     private static readonly RateLimitLease FailedLease = new Lease(null, 0, isAcquired: false);
 
     private readonly Lock _lock = new();
+    private readonly LinkedList<Waiter> _first = new(); // HostWaitOrder's first lane: requests sent before
     private readonly LinkedList<Waiter> _queue = new();
     private readonly TimeProvider _timeProvider;
     private readonly int _min;
@@ -68,7 +69,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         {
             lock (_lock)
             {
-                return _queue.Count;
+                return Queued;
             }
         }
     }
@@ -80,12 +81,14 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         {
             lock (_lock)
             {
-                return _inFlight == 0 && _queue.Count == 0 ? _timeProvider.GetElapsedTime(_idleSince) : null;
+                return _inFlight == 0 && Queued == 0 ? _timeProvider.GetElapsedTime(_idleSince) : null;
             }
         }
     }
 
     private int CurrentLimit => Math.Clamp((int)_limit, _min, _max);
+
+    private int Queued => _first.Count + _queue.Count;
 
     /// <summary>Takes <paramref name="count"/> permits if they are free and nobody queues ahead.</summary>
     public bool TryEnter(int count = 1)
@@ -93,7 +96,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_queue.Count == 0 && _inFlight + count <= CurrentLimit)
+            if (Queued == 0 && _inFlight + count <= CurrentLimit)
             {
                 _inFlight += count;
                 _successful++;
@@ -106,13 +109,19 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
     }
 
     /// <summary>Waits in line for <paramref name="count"/> permits; they are held when the task completes.</summary>
-    public Task EnterAsync(int count, CancellationToken cancellationToken)
+    public Task EnterAsync(int count, CancellationToken cancellationToken) => EnterAsync(count, goesFirst: false, cancellationToken);
+
+    /// <summary>
+    /// Waits for <paramref name="count"/> slots; a waiter that <paramref name="goesFirst"/> (<see cref="HostWaitOrder"/>)
+    /// is granted before every other waiter, in the order such waiters came.
+    /// </summary>
+    public Task EnterAsync(int count, bool goesFirst, CancellationToken cancellationToken)
     {
         Waiter waiter;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_queue.Count == 0 && _inFlight + count <= CurrentLimit)
+            if (Queued == 0 && _inFlight + count <= CurrentLimit)
             {
                 _inFlight += count;
                 _successful++;
@@ -121,7 +130,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
 
             cancellationToken.ThrowIfCancellationRequested();
             waiter = new Waiter(count);
-            waiter.Node = _queue.AddLast(waiter);
+            waiter.Node = (goesFirst ? _first : _queue).AddLast(waiter);
 
             // Registered under the lock, before anyone can grant the waiter, so that whoever completes it disposes the
             // registration. A token cancelled meanwhile runs Cancel here, which takes this (reentrant) lock again.
@@ -144,7 +153,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         {
             Debug.Assert(_inFlight >= count, "Only held permits are given back.");
             _inFlight -= count;
-            if (_inFlight == 0 && _queue.Count == 0)
+            if (_inFlight == 0 && Queued == 0)
             {
                 _idleSince = _timeProvider.GetTimestamp();
             }
@@ -218,7 +227,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
             return new RateLimiterStatistics
             {
                 CurrentAvailablePermits = Math.Max(0, CurrentLimit - _inFlight),
-                CurrentQueuedCount = _queue.Count,
+                CurrentQueuedCount = Queued,
                 TotalSuccessfulLeases = _successful,
                 TotalFailedLeases = _failed,
             };
@@ -266,7 +275,8 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
         lock (_lock)
         {
             _disposed = true;
-            waiters = [.. _queue];
+            waiters = [.. _first, .. _queue];
+            _first.Clear();
             _queue.Clear();
         }
 
@@ -295,9 +305,9 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
     private List<Waiter>? GrantQueuedLocked()
     {
         List<Waiter>? granted = null;
-        while (_queue.First is { } first && _inFlight + first.Value.Count <= CurrentLimit)
+        while ((_first.First ?? _queue.First) is { } first && _inFlight + first.Value.Count <= CurrentLimit)
         {
-            _queue.RemoveFirst();
+            first.List!.Remove(first);
             first.Value.Node = null;
             _inFlight += first.Value.Count;
             _successful++;
@@ -316,7 +326,7 @@ internal sealed class AdaptiveConcurrencyLimiter : RateLimiter
                 return; // Already granted.
             }
 
-            _queue.Remove(waiter.Node);
+            waiter.Node.List!.Remove(waiter.Node);
             waiter.Node = null;
             _failed++;
         }

@@ -133,7 +133,7 @@ internal sealed partial class HostState
                         break;
 
                     default:
-                        var permit = await WaitForLimitsAsync(check, history, cancellationToken).ConfigureAwait(false);
+                        var permit = await WaitForLimitsAsync(isRetry, check, history, cancellationToken).ConfigureAwait(false);
                         if (permit is not null)
                         {
                             return permit;
@@ -162,10 +162,10 @@ internal sealed partial class HostState
     }
 
     /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
-    private async ValueTask<HostPermit?> WaitForLimitsAsync(RetryCheck check, UrlHistory history, CancellationToken cancellationToken)
+    private async ValueTask<HostPermit?> WaitForLimitsAsync(bool isRetry, RetryCheck check, UrlHistory history, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
-        await _concurrency.EnterAsync(1, cancellationToken).ConfigureAwait(false);
+        await _concurrency.EnterAsync(1, HostWaitOrder.GoesFirst(isRetry), cancellationToken).ConfigureAwait(false);
         bool holdsSlot = true;
         try
         {

@@ -12,4 +12,7 @@ internal static class HostWaitOrder
 {
     /// <summary>Gets whether a request goes in the first lane: it was sent before.</summary>
     public static bool GoesFirst(Bulk.BulkWorkItem item) => item.FirstSent != 0;
+
+    /// <summary>Gets whether a request waiting in the host's concurrency line (the handler's) goes in the first lane: a retry.</summary>
+    public static bool GoesFirst(bool isRetry) => isRetry;
 }

@@ -41,6 +41,41 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
+    public async Task EnterAsync_RetryQueuedBehindFreshRequests_IsServedFirst()
+    {
+        using var limiter = Create(max: 1);
+        var held = limiter.AttemptAcquire();
+        var fresh = limiter.EnterAsync(1, goesFirst: HostWaitOrder.GoesFirst(isRetry: false), CancellationToken.None);
+        var retry = limiter.EnterAsync(1, goesFirst: HostWaitOrder.GoesFirst(isRetry: true), CancellationToken.None);
+        var secondRetry = limiter.EnterAsync(1, goesFirst: true, CancellationToken.None);
+
+        held.Dispose();
+        await retry.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(fresh.IsCompleted || secondRetry.IsCompleted);
+
+        limiter.Exit();
+        await secondRetry.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(fresh.IsCompleted);
+
+        limiter.Exit();
+        await fresh.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task EnterAsync_CancelledInTheFirstLane_LeavesIt()
+    {
+        using var limiter = Create(max: 1);
+        using var held = limiter.AttemptAcquire();
+        using var cts = new CancellationTokenSource();
+        var waiting = limiter.EnterAsync(1, goesFirst: true, cts.Token);
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, limiter.QueuedCount);
+    }
+
+    [Fact]
     public async Task AcquireAsync_Cancelled_LeavesTheQueue()
     {
         using var limiter = Create(max: 1);
