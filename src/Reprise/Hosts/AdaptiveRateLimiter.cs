@@ -27,7 +27,7 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private bool _engaged;
     private TimeSpan _lastBound = TimeSpan.MinValue;
     private TimeSpan _lastThrottle = TimeSpan.MinValue;
-    private TimeSpan _decreasedAt = TimeSpan.MinValue;
+    private TimeSpan _loweredFrom = TimeSpan.MinValue;
     private long _decreases;
     private double _fillRate;
     private double _tokens;
@@ -213,16 +213,16 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             double rate;
             if (decrease)
             {
-                if (_engaged && !SentAtLoweredRate(sentAt ?? now, _decreasedAt))
+                if (_engaged && (sentAt ?? now) < _loweredFrom)
                 {
                     return;
                 }
 
                 _lastThrottle = now;
-                _decreasedAt = now;
                 _decreases++;
                 var resumeAt = _meter.ResumeAt(now);
                 rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
+                _loweredFrom = LoweredFrom(now, rate);
                 if (!_engaged)
                 {
                     // One token, as after any pause: the first request when sending resumes goes at once.
@@ -268,9 +268,9 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
             var resumeAt = _meter.ResumeAt(now);
             _lastThrottle = now;
-            _decreasedAt = now;
             _decreases++;
             _fillRate = _controller.OnThrottle(now, new RateSample(acceptedRate, acceptedRate, Guessed: true), current: null, paused: false, resumeAt);
+            _loweredFrom = LoweredFrom(now, _fillRate);
             _engaged = true;
             _tokens = 1;
             _lastRefill = resumeAt;
@@ -365,14 +365,17 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     }
 
     /// <summary>
-    /// Whether a request sent at <paramref name="sentAt"/> went at the rate set by the decrease at
-    /// <paramref name="decreasedAt"/>. Waiters reserve tokens up to <see cref="HostCoordinationDefaults.RateReserveHorizon"/>
-    /// ahead, so requests sent within that horizon after a decrease may still spend tokens reserved at the old rate: their
-    /// throttles say nothing of the new one. (Without this a burst of them cut the rate a dozen times in 200 ms, from
-    /// 330/s to the floor of 0.5/s, and the queued reservations then took minutes to repay.)
+    /// Gets from when requests go at a rate set to <paramref name="rate"/> at <paramref name="now"/>: one token later.
+    /// Requests sent before then may spend tokens reserved at the old rate, so their throttles say nothing of the new one
+    /// and lower nothing. (Waiters whose reserved token comes due after a decrease reserve again at the lowered rate.
+    /// Before both rules a burst of such requests cut the rate a dozen times in 200 ms, from 330/s to the floor of 0.5/s,
+    /// and the queued reservations took minutes to repay.) Later throttles lower the rate again, once per round trip.
     /// </summary>
-    internal static bool SentAtLoweredRate(TimeSpan sentAt, TimeSpan decreasedAt) =>
-        decreasedAt == TimeSpan.MinValue || sentAt >= decreasedAt + HostCoordinationDefaults.RateReserveHorizon;
+    internal static TimeSpan LoweredFrom(TimeSpan now, double rate)
+    {
+        var oneToken = TimeSpan.FromSeconds(1 / rate);
+        return now + (oneToken < HostCoordinationDefaults.RateReserveHorizon ? oneToken : HostCoordinationDefaults.RateReserveHorizon);
+    }
 
     private bool BoundSince(TimeSpan since) => _lastBound >= since;
 

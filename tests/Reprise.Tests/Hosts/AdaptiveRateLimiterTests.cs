@@ -183,22 +183,23 @@ public sealed class AdaptiveRateLimiterTests
     }
 
     [Fact]
-    public void OnResponse_ThrottlesOfRequestsSentJustAfterADecrease_LowerTheRateOnce()
+    public void OnResponse_ThrottlesOfRequestsSentWithinATokenOfADecrease_LowerTheRateOnce()
     {
         SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
         double afterThrottle = _limiter.CurrentRate!.Value;
+        var oneToken = TimeSpan.FromSeconds(1 / afterThrottle);
         var decreasedAt = Now;
 
-        // Requests sent within the reservation horizon after the decrease may spend tokens reserved at the old rate.
+        // Requests sent within one token of the decrease may spend tokens reserved at the old rate.
         for (int i = 0; i < 10; i++)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + TimeSpan.FromMilliseconds(i * 10));
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + (oneToken * i / 10));
         }
 
         Assert.Equal(afterThrottle, _limiter.CurrentRate!.Value);
 
-        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + HostCoordinationDefaults.RateReserveHorizon);
+        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt + oneToken);
         Assert.True(_limiter.CurrentRate < afterThrottle);
     }
 
@@ -226,8 +227,7 @@ public sealed class AdaptiveRateLimiterTests
 
         // The waiter reserves the next token, due 1 / rate from now (within the reservation horizon).
         var waiting = _limiter.WaitForTokenAsync(CancellationToken.None).AsTask();
-        var decreasedAt = Now + HostCoordinationDefaults.RateReserveHorizon;
-        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: decreasedAt);
+        _limiter.OnResponse(Now, throttled: true, decrease: true, sentAt: Now + HostCoordinationDefaults.RateReserveHorizon);
         double lowered = _limiter.CurrentRate!.Value;
         Assert.True(lowered < rate);
 
