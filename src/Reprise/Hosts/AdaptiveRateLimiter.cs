@@ -146,10 +146,17 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     }
 
     /// <summary>Gives back <paramref name="count"/> reserved tokens that were not used.</summary>
-    public void Unreserve(int count = 1)
+    /// <param name="count">How many.</param>
+    /// <param name="bound">Whether a shared rate refused them: the rate bound (made a request wait), so it stays engaged.</param>
+    public void Unreserve(int count = 1, bool bound = false)
     {
         lock (_lock)
         {
+            if (bound)
+            {
+                _lastBound = Now;
+            }
+
             if (_engaged)
             {
                 _tokens = Math.Min(Capacity, _tokens + count);
@@ -202,11 +209,15 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     /// <param name="throttled">Whether the host throttled the request.</param>
     /// <param name="decrease">Whether to lower the rate: a throttle of a request sent after the last decrease.</param>
     /// <param name="paused">Whether the throttle also paused the host (it carried a Retry-After).</param>
-    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false)
+    /// <param name="scale">
+    /// What this process's measured rates are multiplied by to give the host's whole rates, when other processes share
+    /// the rate (<see cref="ISharedHostState.GetSendRateFactor"/>); 1 alone.
+    /// </param>
+    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false, double scale = 1)
     {
         lock (_lock)
         {
-            var sample = _meter.Measure(now, accepted: !throttled);
+            var sample = Scale(_meter.Measure(now, accepted: !throttled), scale);
             double rate;
             if (throttled)
             {
@@ -240,6 +251,10 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             _tokens = Math.Min(_tokens, Capacity);
         }
     }
+
+    /// <summary>This process's measured rates as the host's whole rates (a scale of at least 1).</summary>
+    internal static RateSample Scale(RateSample sample, double scale)
+        => scale > 1 ? sample with { Sent = sample.Sent * scale, Accepted = sample.Accepted * scale } : sample;
 
     /// <inheritdoc/>
     public override RateLimiterStatistics? GetStatistics()

@@ -181,7 +181,8 @@ internal sealed partial class HostState
             {
                 // A check that showed the host limits its rate engages the rate now, as a first throttle would.
                 bool throttled = rateThrottle || decision.EngageRate;
-                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled);
+                _rate.OnResponse(now, throttled, (decrease && rateThrottle) || decision.EngageRate, paused: pauses && retryAfter is not null && _options.PauseEnabled,
+                    scale: _options.SharedState?.GetSendRateFactor(Key) ?? 1);
                 if (_rate.DisengageWhenQuiet(now))
                 {
                     _evidence.ForgetThrottles();
@@ -395,7 +396,8 @@ internal sealed partial class HostState
             return true;
         }
 
-        _rate?.Unreserve();
+        // The shared rate made the request wait: the adaptive rate binds (through every process's sends), so it stays engaged.
+        _rate?.Unreserve(bound: true);
         return false;
     }
 
