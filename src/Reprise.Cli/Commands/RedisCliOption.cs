@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reprise.Cli.Parsing;
 using StackExchange.Redis;
 
 namespace Reprise.Cli.Commands;
@@ -15,19 +16,28 @@ internal static class RedisCliOption
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(10);
 
-    public static Option<TimeSpan?> CreateTimeout()
+    public static Option<TimeSpan?> CreateTimeout() => new("--redis-timeout")
     {
-        var option = RetryCliOptions.DurationOption(
-            "--redis-timeout", "With --redis, the longest one Redis call may take (1ms to 10s) before the run goes on with local state", DefaultTimeout);
-        option.Validators.Add(static result =>
+        Description = $"With --redis, the longest one Redis call may take (1ms to 10s) before the run goes on with local state: 1.5, 500ms, 2s or 1m [default: {DurationParser.Format(DefaultTimeout)}]",
+        HelpName = "duration",
+        CustomParser = static result =>
         {
-            if (result.GetValueOrDefault<TimeSpan?>() is { } value && (value < MinTimeout || value > MaxTimeout))
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+            if (!DurationParser.TryParse(text, out var value, out var error))
             {
-                result.AddError($"--redis-timeout must be from 1ms to 10s; it was '{result.Tokens[^1].Value}'.");
+                result.AddError($"--redis-timeout: {error}");
+                return null;
             }
-        });
-        return option;
-    }
+
+            if (value < MinTimeout || value > MaxTimeout)
+            {
+                result.AddError($"--redis-timeout must be from 1ms to 10s; it was '{text}'.");
+                return null;
+            }
+
+            return value;
+        },
+    };
 
     public static Option<string?> Create() => new("--redis")
     {
