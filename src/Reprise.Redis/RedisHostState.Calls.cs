@@ -1,3 +1,4 @@
+using System.Globalization;
 using Reprise.Hosts;
 using StackExchange.Redis;
 
@@ -8,7 +9,7 @@ public sealed partial class RedisHostState
 {
     private void MaybeSyncLocked(SharedHostView view, long now)
     {
-        if (view.SyncInFlight || now - view.SyncedAt < (long)_options.CacheValidity.TotalMilliseconds)
+        if (view.SyncInFlight || now - view.SyncedAt < SharedCounts.SyncInterval(now - view.FirstSyncAt, _options.CacheValidity))
         {
             return;
         }
@@ -20,6 +21,11 @@ public sealed partial class RedisHostState
 
         view.SyncInFlight = true;
         view.SyncedAt = now;
+        if (view.FirstSyncAt == 0)
+        {
+            view.FirstSyncAt = now;
+        }
+
         long requests = view.PendingRequests, accepts = view.PendingAccepts;
         view.PendingRequests = view.PendingAccepts = 0;
         Track(SyncAsync(view, now, requests, accepts));
@@ -27,22 +33,23 @@ public sealed partial class RedisHostState
 
     private async Task SyncAsync(SharedHostView view, long now, long requests, long accepts)
     {
-        long bucketMs = (long)_options.RetryThrottlingWindow.TotalMilliseconds / RedisHostStateDefaults.ThrottleBuckets;
+        long bucketMs = BucketMs;
         long bucket = now / bucketMs;
-        var keys = new RedisKey[2 + RedisHostStateDefaults.ThrottleBuckets];
+        var keys = new RedisKey[3 + RedisHostStateDefaults.ThrottleBuckets];
         keys[0] = _keys.Pause(view.Host);
         keys[1] = _keys.Circuit(view.Host);
+        keys[2] = _keys.Present(view.Host);
         for (int i = 0; i < RedisHostStateDefaults.ThrottleBuckets; i++)
         {
-            keys[2 + i] = _keys.ThrottleBucket(view.Host, bucket - i);
+            keys[3 + i] = _keys.ThrottleBucket(view.Host, bucket - i);
         }
 
-        RedisValue[] args = [requests, accepts, bucketMs * (RedisHostStateDefaults.ThrottleBuckets + 1)];
+        RedisValue[] args = [requests, accepts, bucketMs * (RedisHostStateDefaults.ThrottleBuckets + 1), _id, now, 2 * (long)_options.CacheValidity.TotalMilliseconds];
         var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Sync, keys, args)).ConfigureAwait(false);
         lock (view.Lock)
         {
             view.SyncInFlight = false;
-            if (result is null || result.Length < 4)
+            if (result is null || result.Length < 5)
             {
                 // Not shared: kept for the next sync.
                 view.PendingRequests += requests;
@@ -55,6 +62,7 @@ public sealed partial class RedisHostState
             SharedHostMessage.ApplyCircuit(view, (string?)reply[1]);
             view.SharedRequests = (long)reply[2];
             view.SharedAccepts = (long)reply[3];
+            view.Present = (int)reply[4];
             view.CountsReadAt = NowMs();
         }
     }
@@ -150,24 +158,35 @@ public sealed partial class RedisHostState
         Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, keys, args)));
     }
 
+    /// <summary>Leases tokens of the host's rate (<paramref name="perSecond"/>, every process's); while Redis is down, makes this process's share of it.</summary>
     private void StartLeaseLocked(SharedHostView view, double now, double perSecond)
     {
-        if (view.LeaseInFlight || now < view.NextLeaseAt || !_link.IsUp)
+        if (!_link.IsUp)
+        {
+            // Down: this process keeps to its share of the host's rate, as last known, with tokens of its own.
+            TokenLease.LeaseLocally(view, now, 1000 / perSecond * view.SendFactor, _options.TokenLeaseAhead.TotalMilliseconds);
+            return;
+        }
+
+        if (view.LeaseInFlight || (now < view.NextLeaseAt && !view.RateLowered))
         {
             return;
         }
 
         view.LeaseInFlight = true;
-        double interval = 1000 / perSecond;
-        int batch = TokenLease.BatchSize(perSecond, _options.TokenLeaseAhead);
-        double tau = (_options.RateBurst - 1) * interval;
-        RedisValue[] args = [Invariant(now), Invariant(interval), Invariant(tau), Invariant(_options.TokenLeaseAhead.TotalMilliseconds), batch];
+        RedisValue[] args =
+        [
+            Invariant(now), Invariant(1000 / perSecond), _options.RateBurst, Invariant(_options.TokenLeaseAhead.TotalMilliseconds),
+            _id, view.RateLowered ? "1" : "0", (long)RedisHostStateDefaults.RateLeadTime.TotalMilliseconds,
+        ];
+        view.RateLowered = false;
+        view.ThrottledSinceLease = false;
         Track(LeaseAsync(view, args));
     }
 
     private async Task LeaseAsync(SharedHostView view, RedisValue[] args)
     {
-        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, [_keys.Rate(view.Host)], args)).ConfigureAwait(false);
+        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, [_keys.Rate(view.Host), _keys.RateLead(view.Host)], args)).ConfigureAwait(false);
         lock (view.Lock)
         {
             view.LeaseInFlight = false;
@@ -178,8 +197,9 @@ public sealed partial class RedisHostState
 
             var reply = (RedisResult[])result!;
             int count = (int)reply[0];
-            double value = double.Parse((string)reply[1]!, System.Globalization.CultureInfo.InvariantCulture);
-            TokenLease.Apply(view, count, value, (double)args[0]);
+            double value = double.Parse((string)reply[1]!, CultureInfo.InvariantCulture);
+            double interval = double.Parse((string)reply[2]!, CultureInfo.InvariantCulture);
+            TokenLease.Apply(view, count, value, interval, (double)args[0]);
         }
     }
 }

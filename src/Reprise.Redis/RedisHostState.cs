@@ -24,6 +24,9 @@ namespace Reprise.Redis;
 public sealed partial class RedisHostState : ISharedHostState, IDisposable
 {
     private const int MaxViews = 10_000;
+
+    /// <summary>How much lower than at the last ask a rate must be to count as lowered (the adaptive rate's growth is smooth).</summary>
+    private const double LoweredTolerance = 0.001;
     private readonly ConcurrentDictionary<string, SharedHostView> _views = new(StringComparer.Ordinal);
     private readonly RedisHostStateOptions _options;
     private readonly TimeProvider _time;
@@ -113,8 +116,15 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
         double now = NowMsExact();
         lock (view.Lock)
         {
-            var take = TokenLease.TryTake(view, now, 1000 / perSecond, _options.RateBurst, _options.TokenLeaseAhead.TotalMilliseconds);
-            if (take.Refill)
+            if (perSecond < view.LastRate * (1 - LoweredTolerance) && view.ThrottledSinceLease)
+            {
+                // This process lowered its rate on a throttle: its rate becomes every process's at its next lease, asked now.
+                view.RateLowered = true;
+            }
+
+            view.LastRate = perSecond;
+            var take = TokenLease.TryTake(view, now, _options.RateBurst, _options.TokenLeaseAhead.TotalMilliseconds);
+            if (take.Refill || view.RateLowered)
             {
                 StartLeaseLocked(view, now, perSecond);
             }
@@ -122,11 +132,6 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
             if (take.Taken)
             {
                 return true;
-            }
-
-            if (!_link.IsUp)
-            {
-                return true; // Down: the local limits alone decide.
             }
 
             retryAfter = TimeSpan.FromMilliseconds(Math.Max(1, take.WaitMs));
@@ -162,14 +167,37 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Over this process's first two <see cref="RedisHostStateOptions.CacheValidity"/> with the host, the processes that
+    /// read its state lately; after, the retry-throttle counts (every process's requests over the window, against this
+    /// process's own over the same buckets), so it follows a change of the processes sharing the host within about a
+    /// window. While the counts are not fresh (Redis down or slow), the last factor known.
+    /// </remarks>
+    public double GetSendRateFactor(string host)
+    {
+        if (!_views.TryGetValue(host, out var view))
+        {
+            return 1;
+        }
+
+        long now = NowMs();
+        lock (view.Lock)
+        {
+            return SendFactorLocked(view, now);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Report(string host, SharedHostReport report)
     {
         var view = GetView(host);
         long now = NowMs();
         lock (view.Lock)
         {
+            view.ThrottledSinceLease |= report.Outcome == SharedHostOutcome.Throttled;
             if (report.Outcome != SharedHostOutcome.Cancelled)
             {
+                view.OwnRequests.Add(now / BucketMs);
                 view.PendingRequests++;
                 view.PendingAccepts += report.Outcome == SharedHostOutcome.Accepted ? 1 : 0;
             }
@@ -309,6 +337,21 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
         Interlocked.Increment(ref _operations);
         operation.ContinueWith(static (_, state) => Interlocked.Decrement(ref ((RedisHostState)state!)._operations), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>This process's share of the host's sends as the counts say now, or as they last said while they are not fresh.</summary>
+    private double SendFactorLocked(SharedHostView view, long now)
+    {
+        if (SharedCounts.AreFresh(view.CountsReadAt, now, _options.CacheValidity))
+        {
+            view.SendFactor = SharedCounts.SendFactor(
+                view.SharedRequests, view.PendingRequests, view.OwnRequests.Sum(now / BucketMs), view.Present, TimeSpan.FromMilliseconds(now - view.FirstSyncAt), _options.CacheValidity);
+        }
+
+        return view.SendFactor;
+    }
+
+    /// <summary>The length of one bucket of the shared counters, in ms.</summary>
+    private long BucketMs => (long)_options.RetryThrottlingWindow.TotalMilliseconds / RedisHostStateDefaults.ThrottleBuckets;
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

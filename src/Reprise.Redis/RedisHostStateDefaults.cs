@@ -14,6 +14,9 @@ internal static class RedisHostStateDefaults
     public static readonly TimeSpan RejoinInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryThrottlingWindow = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long the process whose rate is the host's shared rate keeps the lead when it stops leasing tokens.</summary>
+    public static readonly TimeSpan RateLeadTime = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an open circuit's key outlives its next probe time: a circuit nobody probes is forgotten then.</summary>
     public static readonly TimeSpan CircuitKeySlack = TimeSpan.FromMinutes(5);
 

@@ -29,6 +29,19 @@ internal sealed class RedisKeys
     /// <summary><c>{prefix}:{host}:tat</c>: the rate's theoretical arrival time (GCRA), Unix ms; expires once it is past by the burst.</summary>
     public string Rate(string host) => $"{_prefix}:{{{host}}}:tat";
 
+    /// <summary>
+    /// <c>{prefix}:{host}:lead</c>: "interval (ms) holder setAt (ms)" of the shared rate: the rate of the process that
+    /// lowered it last; another may lead once its holder stopped leasing for <see cref="RedisHostStateDefaults.RateLeadTime"/>;
+    /// expires 60 lead times after it was last set.
+    /// </summary>
+    public string RateLead(string host) => $"{_prefix}:{{{host}}}:lead";
+
+    /// <summary>
+    /// <c>{prefix}:{host}:present</c>: the processes sending to the host (a sorted set of ids by their last sync);
+    /// members older than two cache validities are dropped at each sync, and the key expires after as long.
+    /// </summary>
+    public string Present(string host) => $"{_prefix}:{{{host}}}:present";
+
     /// <summary><c>{prefix}:{host}:rt:{bucket}</c>: a hash of requests (r) and accepts (a) in one bucket of the window; expires after the window.</summary>
     public string ThrottleBucket(string host, long bucket) => $"{_prefix}:{{{host}}}:rt:{bucket}";
 }

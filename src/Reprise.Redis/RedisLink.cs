@@ -39,6 +39,8 @@ internal sealed class RedisLink
 
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
+    /// <summary>Gets the database, for calls outside the link's bounds (the warm-up).</summary>
+    public IDatabase Database => _connection.GetDatabase();
 
     /// <summary>Runs one Redis call; returns default when Redis is down, slow or failing (never throws).</summary>
     public async Task<T?> RunAsync<T>(Func<IDatabase, Task<T>> call)

@@ -41,45 +41,79 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Leases up to n tokens of a shared rate (GCRA). KEYS[1] the theoretical arrival time (TAT); ARGV: now (ms),
-    /// interval T (ms), burst tolerance tau (ms), lease-ahead horizon H (ms), n. Grants the tokens whose times fall at or
-    /// before now + H, starting at max(TAT, now - tau); returns { count, first token's time } or { 0, wait (ms) }.
-    /// Across every process, tokens with times in any window of length w number at most w / T + burst.
+    /// Leases tokens of a host's shared rate (GCRA). KEYS[1] the theoretical arrival time (TAT), KEYS[2] the lead
+    /// ("interval holder setAt"); ARGV: now (ms), the caller's interval (ms), burst (tokens), lease-ahead horizon H (ms),
+    /// the caller's id, lowered (1 when the caller's rate fell since its last lease), lead time (ms).
+    /// <para>
+    /// One rate T paces every process: the lead's. A caller follows a lead renewed within the lead time by another
+    /// process, unless it lowered its rate below the lead's; otherwise it leads with its own rate, raised at most twofold
+    /// per lead time since the lead was last set (a process that never saw a throttle may hold any rate). The lead's
+    /// holder renews it with each lease.
+    /// </para>
+    /// Grants the tokens whose times fall at or before now + H (at most H / T), starting at max(TAT, now - tau),
+    /// tau = (burst - 1) T; returns { count, first token's time, T } or { 0, wait (ms), T }. Across every process, tokens
+    /// with times in any window of length w number at most w / T + burst while T holds.
     /// </summary>
     public const string LeaseTokens = """
         local now = tonumber(ARGV[1])
         local t = tonumber(ARGV[2])
-        local tau = tonumber(ARGV[3])
         local h = tonumber(ARGV[4])
-        local n = tonumber(ARGV[5])
+        local leadMs = tonumber(ARGV[7])
+        local leads = true
+        local lead = redis.call('GET', KEYS[2])
+        if lead then
+          local lt, lh, la = string.match(lead, '^(%S+) (%S+) (%S+)$')
+          lt = tonumber(lt)
+          la = tonumber(la)
+          if lt and la then
+            if lh ~= ARGV[5] and now - la <= leadMs and (ARGV[6] ~= '1' or t < lt) then
+              t = lt
+              leads = false
+            else
+              local floor = lt / (2 ^ (math.max(0, now - la) / leadMs))
+              if t < floor then t = floor end
+            end
+          end
+        end
+        if leads then
+          redis.call('SET', KEYS[2], tostring(t) .. ' ' .. ARGV[5] .. ' ' .. ARGV[1], 'PX', tostring(60 * leadMs))
+        end
+        local tau = (tonumber(ARGV[3]) - 1) * t
+        local n = math.max(1, math.ceil(h / t))
         local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
         local start = math.max(tat, now - tau)
         local k = math.floor((now + h - start) / t) + 1
         if k > n then k = n end
-        if k < 1 then return { 0, tostring(start - now - h) } end
+        if k < 1 then return { 0, tostring(start - now - h), tostring(t) } end
         local newTat = start + k * t
         redis.call('SET', KEYS[1], tostring(newTat), 'PX', tostring(math.ceil(newTat - now + tau + 1000)))
-        return { k, tostring(start) }
+        return { k, tostring(start), tostring(t) }
         """;
 
     /// <summary>
-    /// Reads a host's shared state and adds this process's retry-throttle counts. KEYS[1] pause, KEYS[2] circuit,
-    /// KEYS[3] the current counter bucket, KEYS[4..] the older buckets of the window; ARGV: requests, accepts, bucket TTL
-    /// (ms). Returns { pause, circuit, requests, accepts } summed over the window ('' for a missing key).
+    /// Reads a host's shared state, adds this process's retry-throttle counts and marks it present. KEYS[1] pause,
+    /// KEYS[2] circuit, KEYS[3] the processes present (a sorted set of ids by last sync), KEYS[4] the current counter
+    /// bucket, KEYS[5..] the older buckets of the window; ARGV: requests, accepts, bucket TTL (ms), the caller's id, now
+    /// (ms), how long a process counts as present (ms). Returns { pause, circuit, requests, accepts, processes present }
+    /// summed over the window ('' for a missing key).
     /// </summary>
     public const string Sync = """
         if tonumber(ARGV[1]) > 0 or tonumber(ARGV[2]) > 0 then
-          redis.call('HINCRBY', KEYS[3], 'r', ARGV[1])
-          redis.call('HINCRBY', KEYS[3], 'a', ARGV[2])
-          redis.call('PEXPIRE', KEYS[3], ARGV[3])
+          redis.call('HINCRBY', KEYS[4], 'r', ARGV[1])
+          redis.call('HINCRBY', KEYS[4], 'a', ARGV[2])
+          redis.call('PEXPIRE', KEYS[4], ARGV[3])
         end
         local r = 0
         local a = 0
-        for i = 3, #KEYS do
+        for i = 4, #KEYS do
           local v = redis.call('HMGET', KEYS[i], 'r', 'a')
           r = r + (tonumber(v[1]) or 0)
           a = a + (tonumber(v[2]) or 0)
         end
-        return { redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', r, a }
+        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tostring(tonumber(ARGV[5]) - tonumber(ARGV[6])))
+        redis.call('PEXPIRE', KEYS[3], ARGV[6])
+        local present = redis.call('ZCARD', KEYS[3])
+        return { redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', r, a, present }
         """;
 }

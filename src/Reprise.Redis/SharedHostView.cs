@@ -27,6 +27,12 @@ internal sealed class SharedHostView
 
     public bool SyncInFlight { get; set; }
 
+    /// <summary>Gets or sets when this process first read the host's shared state (0: not yet).</summary>
+    public long FirstSyncAt { get; set; }
+
+    /// <summary>Gets or sets how many processes sent to the host lately, as last read (this one included).</summary>
+    public int Present { get; set; }
+
     /// <summary>Gets or sets when this process may next ask for the probe lease.</summary>
     public long NextProbeAskAt { get; set; }
 
@@ -46,6 +52,9 @@ internal sealed class SharedHostView
 
     public long PendingAccepts { get; set; }
 
+    /// <summary>Gets this process's own requests in the shared counters' buckets.</summary>
+    public RequestBuckets OwnRequests { get; } = new(RedisHostStateDefaults.ThrottleBuckets);
+
     /// <summary>Gets or sets the requests and accepts of every process over the window, as last read.</summary>
     public long SharedRequests { get; set; }
 
@@ -61,6 +70,18 @@ internal sealed class SharedHostView
 
     /// <summary>Gets or sets when Redis said the next token could be leased.</summary>
     public double NextLeaseAt { get; set; }
+
+    /// <summary>Gets or sets the rate this process last asked a token at (requests/s).</summary>
+    public double LastRate { get; set; }
+
+    /// <summary>Gets or sets whether this process lowered its rate since its last lease: its rate then leads every process's.</summary>
+    public bool RateLowered { get; set; }
+
+    /// <summary>Gets or sets whether this process saw the host throttle since its last lease.</summary>
+    public bool ThrottledSinceLease { get; set; }
+
+    /// <summary>Gets or sets this process's last known share of the host's sends, as a factor (1: alone).</summary>
+    public double SendFactor { get; set; } = 1;
 
     public long LastUsed { get; set; }
 }

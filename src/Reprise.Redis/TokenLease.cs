@@ -7,32 +7,27 @@ namespace Reprise.Redis;
 /// </summary>
 internal static class TokenLease
 {
-    /// <summary>How many tokens one lease asks for: the rate times the lease-ahead time, at least one.</summary>
-    public static int BatchSize(double perSecond, TimeSpan leaseAhead) =>
-        (int)Math.Clamp(Math.Ceiling(perSecond * leaseAhead.TotalSeconds), 1, 100_000);
-
     /// <summary>Takes one token at <paramref name="now"/> if one is due.</summary>
     /// <param name="view">The host's view (its lock held).</param>
     /// <param name="now">Unix ms.</param>
-    /// <param name="intervalMs">The rate's interval between tokens.</param>
     /// <param name="burst">The shared burst.</param>
     /// <param name="leaseAheadMs">How far ahead leases reach: a new lease is asked for when less than a quarter of it is left (each lease then brings about three quarters of it).</param>
-    public static TakeResult TryTake(SharedHostView view, double now, double intervalMs, int burst, double leaseAheadMs)
+    public static TakeResult TryTake(SharedHostView view, double now, int burst, double leaseAheadMs)
     {
         var tokens = view.Tokens;
-        double oldest = now - (burst * intervalMs);
         while (tokens.Count > 0)
         {
             var run = tokens[0];
+            double oldest = now - (burst * run.Interval);
             if (run.Next >= oldest)
             {
                 break;
             }
 
             // Drop the stale part of the run.
-            int stale = (int)Math.Min(run.Count, Math.Ceiling((oldest - run.Next) / intervalMs));
+            int stale = (int)Math.Min(run.Count, Math.Ceiling((oldest - run.Next) / run.Interval));
             run.Count -= stale;
-            run.Next += stale * intervalMs;
+            run.Next += stale * run.Interval;
             ReplaceHead(tokens, run);
         }
 
@@ -42,17 +37,20 @@ internal static class TokenLease
         {
             var run = tokens[0];
             run.Count--;
-            run.Next += intervalMs;
+            run.Next += run.Interval;
             ReplaceHead(tokens, run);
             taken = true;
         }
 
         waitMs = tokens.Count > 0 ? tokens[0].Next - now : Math.Max(view.NextLeaseAt - now, 1);
-        return new TakeResult(taken, LeasedUntil(tokens, intervalMs) - now < leaseAheadMs / 4, waitMs);
+        return new TakeResult(taken, LeasedUntil(tokens) - now < leaseAheadMs / 4, waitMs);
     }
 
-    /// <summary>Takes in a lease's answer: <paramref name="count"/> tokens from <paramref name="value"/>, or none and a wait of <paramref name="value"/> ms.</summary>
-    public static void Apply(SharedHostView view, int count, double value, double askedAt)
+    /// <summary>
+    /// Takes in a lease's answer: <paramref name="count"/> tokens from <paramref name="value"/>, one per
+    /// <paramref name="intervalMs"/>, or none and a wait of <paramref name="value"/> ms.
+    /// </summary>
+    public static void Apply(SharedHostView view, int count, double value, double intervalMs, double askedAt)
     {
         if (count <= 0)
         {
@@ -61,16 +59,30 @@ internal static class TokenLease
         }
 
         view.NextLeaseAt = 0;
-        view.Tokens.Add(new TokenRun { Next = value, Count = count });
+        view.Tokens.Add(new TokenRun { Next = value, Count = count, Interval = intervalMs });
+    }
+
+    /// <summary>
+    /// While Redis is down: tokens of this process's own, one per <paramref name="intervalMs"/> (its share of the shared
+    /// rate), from the end of what it holds (or now) to the lease-ahead horizon.
+    /// </summary>
+    public static void LeaseLocally(SharedHostView view, double now, double intervalMs, double leaseAheadMs)
+    {
+        double from = Math.Max(now, LeasedUntil(view.Tokens));
+        int count = (int)Math.Min(100_000, Math.Floor((now + leaseAheadMs - from) / intervalMs) + 1);
+        if (count > 0)
+        {
+            Apply(view, count, from, intervalMs, now);
+        }
     }
 
     /// <summary>The time after the last leased token (the start of what is not leased yet).</summary>
-    private static double LeasedUntil(List<TokenRun> tokens, double intervalMs)
+    private static double LeasedUntil(List<TokenRun> tokens)
     {
         double until = double.MinValue;
         foreach (var run in tokens)
         {
-            until = Math.Max(until, run.Next + (run.Count * intervalMs));
+            until = Math.Max(until, run.Next + (run.Count * run.Interval));
         }
 
         return until;

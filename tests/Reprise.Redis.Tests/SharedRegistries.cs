@@ -34,6 +34,18 @@ internal sealed class SharedRegistries : IDisposable
 
     public List<HostRegistry> Registries { get; } = [];
 
+    /// <summary>
+    /// Makes each state's first calls (connection, scripts) before the test's own, so that a cold server's first answer
+    /// cannot exceed the operation timeout and set a registry on its local state.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        foreach (var state in States)
+        {
+            Assert.True(await state.WarmUpAsync(TimeSpan.FromSeconds(10)), "Redis did not answer the warm-up.");
+        }
+    }
+
     /// <summary>Waits (real time, bounded) until no background Redis call is under way: before moving simulated time on.</summary>
     public async Task SettleAsync()
     {

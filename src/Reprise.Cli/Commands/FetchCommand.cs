@@ -34,6 +34,7 @@ internal static class FetchCommand
             "--per-host", "Most requests in flight to one host; the host's adaptive limit stays under it.", FetchDefaults.PerHost, 1, FetchDefaults.MaxConcurrency);
         var shard = ShardCliOption.Create();
         var redis = RedisCliOption.Create();
+        var redisTimeout = RedisCliOption.CreateTimeout();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.FetchDefault);
@@ -57,6 +58,7 @@ internal static class FetchCommand
             perHost,
             shard,
             redis,
+            redisTimeout,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -67,7 +69,8 @@ internal static class FetchCommand
         command.Options.Add(progressInterval);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console, writeStats: true);
+            var sharing = await RedisSharing.OpenAsync(
+                parseResult.GetValue(redis), parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout, console, writeStats: true, cancellationToken).ConfigureAwait(false);
             await using var disposeSharing = sharing.ConfigureAwait(false);
             var settings = new FetchSettings
             {

@@ -44,6 +44,7 @@ internal static class GetCommand
             Description = "Show each attempt and each wait as it happens, and the response headers, on stderr (request header values are never shown).",
         };
         var redis = RedisCliOption.Create();
+        var redisTimeout = RedisCliOption.CreateTimeout();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var showQuery = ShowQueryOption();
@@ -59,6 +60,7 @@ internal static class GetCommand
             output,
             verbose,
             redis,
+            redisTimeout,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -78,7 +80,6 @@ internal static class GetCommand
             var head = parseResult.GetValue(curl.Head);
             var defaultMethod = head ? "HEAD" : body is not null ? "POST" : "GET";
             var headers = parseResult.GetValue(retry.Headers) ?? [];
-            var sharing = RedisSharing.Open(parseResult.GetValue(redis), console);
             var settings = new GetSettings
             {
                 Url = parseResult.GetValue(url)!,
@@ -97,9 +98,8 @@ internal static class GetCommand
                 ConnectTimeout = parseResult.GetValue(curl.ConnectTimeout),
                 WriteOut = parseResult.GetValue(curl.WriteOut),
                 Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
-                SharedState = sharing.State,
             };
-            return RunAsync(console, settings, sharing, cancellationToken);
+            return RunAsync(console, settings, parseResult.GetValue(redis), parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout, cancellationToken);
         });
         return command;
     }
@@ -109,10 +109,12 @@ internal static class GetCommand
         Description = "With -v, show the values of the URL's query (masked by default: tokens live there).",
     };
 
-    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, RedisSharing sharing, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, string? redis, TimeSpan redisTimeout, CancellationToken cancellationToken)
     {
+        var sharing = await RedisSharing.OpenAsync(redis, redisTimeout, console, writeStats: false, cancellationToken).ConfigureAwait(false);
         await using (sharing.ConfigureAwait(false))
         {
+            settings.SharedState = sharing.State;
             return (int)await new GetRunner(console).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
     }

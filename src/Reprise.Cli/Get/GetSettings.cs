@@ -46,6 +46,7 @@ internal sealed class GetSettings
 
     /// <summary>Gets whether <c>-v</c> shows query values (<c>--show-query</c>); masked otherwise, as tokens live there.</summary>
     public bool ShowQuery { get; init; }
-    /// <summary>Gets the host state shared with other processes (<c>--redis</c>), or null to keep it in this process.</summary>
-    public Reprise.Hosts.ISharedHostState? SharedState { get; init; }
+
+    /// <summary>Gets or sets the host state shared with other processes (<c>--redis</c>, set once connected), or null to keep it in this process.</summary>
+    public Reprise.Hosts.ISharedHostState? SharedState { get; set; }
 }

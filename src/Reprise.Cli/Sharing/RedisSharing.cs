@@ -11,6 +11,8 @@ namespace Reprise.Cli.Sharing;
 /// </summary>
 internal sealed class RedisSharing : IAsyncDisposable
 {
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(1);
+
     private readonly IConnectionMultiplexer? _connection;
     private readonly RedisHostState? _state;
     private readonly TextWriter? _statsTo;
@@ -25,11 +27,16 @@ internal sealed class RedisSharing : IAsyncDisposable
     /// <summary>Gets the state to set as <see cref="HostCoordinationOptions.SharedState"/>; null without <c>--redis</c>.</summary>
     public ISharedHostState? State => _state;
 
-    /// <summary>Connects (never failing: a Redis that is down is retried in the background); shares nothing without <c>--redis</c>.</summary>
+    /// <summary>
+    /// Connects (never failing: a Redis that is down is retried in the background) and makes the first calls before the
+    /// run starts, so that a cold connection does not exceed the timeout; shares nothing without <c>--redis</c>.
+    /// </summary>
     /// <param name="configuration">The <c>--redis</c> value, or null.</param>
+    /// <param name="timeout">The <c>--redis-timeout</c> value: the longest one Redis call may take.</param>
     /// <param name="console">Where the lines about Redis go.</param>
     /// <param name="writeStats">Whether to end with a line of the Redis round trips made (<c>fetch</c>'s summary).</param>
-    public static RedisSharing Open(string? configuration, CliConsole console, bool writeStats = false)
+    /// <param name="cancellationToken">Stops the warm-up.</param>
+    public static async Task<RedisSharing> OpenAsync(string? configuration, TimeSpan timeout, CliConsole console, bool writeStats, CancellationToken cancellationToken)
     {
         if (configuration is null)
         {
@@ -43,7 +50,13 @@ internal sealed class RedisSharing : IAsyncDisposable
             log.SayDown($"cannot reach {Redact(configuration)}; hosts' state stays local until it answers (retried in the background).");
         }
 
-        var state = new RedisHostState(connection, new RedisHostStateOptions(), loggerFactory: log);
+        var state = new RedisHostState(connection, new RedisHostStateOptions { OperationTimeout = timeout }, loggerFactory: log);
+        if (connection.IsConnected)
+        {
+            // Bounded like the connect (1 s): the first calls carry the code's first use and the server's script cache.
+            await state.WarmUpAsync(WarmUpTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
         return new RedisSharing(connection, state, writeStats ? console.Error : null);
     }
 

@@ -148,10 +148,17 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     }
 
     /// <summary>Gives back <paramref name="count"/> reserved tokens that were not used.</summary>
-    public void Unreserve(int count = 1)
+    /// <param name="count">How many.</param>
+    /// <param name="bound">Whether a shared rate refused them: the rate bound (made a request wait), so it stays engaged.</param>
+    public void Unreserve(int count = 1, bool bound = false)
     {
         lock (_lock)
         {
+            if (bound)
+            {
+                _lastBound = Now;
+            }
+
             if (_engaged)
             {
                 _tokens = Math.Min(Capacity, _tokens + count);
@@ -205,11 +212,15 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     /// <param name="decrease">Whether to lower the rate (or engage it): the evidence says the host limits its rate.</param>
     /// <param name="paused">Whether the throttle also paused the host (it carried a Retry-After).</param>
     /// <param name="sentAt">When the request was sent; a throttle of a request sent on a token reserved before the last decrease lowers nothing.</param>
-    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false, TimeSpan? sentAt = null)
+    /// <param name="scale">
+    /// What this process's measured rates are multiplied by to give the host's whole rates, when other processes share
+    /// the rate (<see cref="ISharedHostState.GetSendRateFactor"/>); 1 alone.
+    /// </param>
+    public void OnResponse(TimeSpan now, bool throttled, bool decrease, bool paused = false, TimeSpan? sentAt = null, double scale = 1)
     {
         lock (_lock)
         {
-            var sample = _meter.Measure(now, accepted: !throttled);
+            var sample = Scale(_meter.Measure(now, accepted: !throttled), scale);
             double rate;
             if (decrease)
             {
@@ -276,6 +287,10 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             _lastRefill = resumeAt;
         }
     }
+
+    /// <summary>This process's measured rates as the host's whole rates (a scale of at least 1).</summary>
+    internal static RateSample Scale(RateSample sample, double scale)
+        => scale > 1 ? sample with { Sent = sample.Sent * scale, Accepted = sample.Accepted * scale } : sample;
 
     /// <inheritdoc/>
     public override RateLimiterStatistics? GetStatistics()

@@ -180,14 +180,16 @@ internal sealed partial class HostState
 
             if (signal != HostSignal.Cancelled && _rate is not null)
             {
+                // With other processes sharing the host's rate, this process's measurements are scaled to the host's whole rates.
+                double scale = _options.SharedState?.GetSendRateFactor(Key) ?? 1;
                 if (decision.EngageRate is { } checkedRate)
                 {
                     // A check that showed the host limits its rate engages the rate now, from what the host accepted meanwhile.
-                    _rate.Engage(now, checkedRate);
+                    _rate.Engage(now, checkedRate * Math.Max(1, scale));
                 }
                 else
                 {
-                    _rate.OnResponse(now, signal == HostSignal.Throttled, rateThrottle, paused: pauses && retryAfter is not null && _options.PauseEnabled, permit.GrantedAt);
+                    _rate.OnResponse(now, signal == HostSignal.Throttled, rateThrottle, paused: pauses && retryAfter is not null && _options.PauseEnabled, permit.GrantedAt, scale);
                 }
 
                 if (_rate.DisengageWhenQuiet(now))
@@ -403,7 +405,8 @@ internal sealed partial class HostState
             return true;
         }
 
-        _rate?.Unreserve();
+        // The shared rate made the request wait: the adaptive rate binds (through every process's sends), so it stays engaged.
+        _rate?.Unreserve(bound: true);
         return false;
     }
 

@@ -39,6 +39,15 @@ public interface ISharedHostState
         return false;
     }
 
+    /// <summary>
+    /// Gets how many times this process's own send rate to the host every process together sends (1 when this process
+    /// sends alone, or when that is not known). The adaptive rate multiplies what it measures by it, so that the rate it
+    /// adapts, and hands to <see cref="TryTakeToken"/>, is the host's whole rate rather than this process's share of it.
+    /// </summary>
+    /// <param name="host">The host as <c>scheme://host:port</c>.</param>
+    /// <returns>A factor of at least 1.</returns>
+    double GetSendRateFactor(string host) => 1;
+
     /// <summary>Tells what one attempt showed about the host, after the registry took it in.</summary>
     /// <param name="host">The host as <c>scheme://host:port</c>.</param>
     /// <param name="report">The outcome and what it changed locally.</param>
