@@ -14,7 +14,7 @@ namespace Reprise.Hosts;
 /// the adapted rate, not in a burst. Waiters reserve tokens ahead (the bucket may go negative), which serves them in
 /// order without a timer.
 /// </remarks>
-internal sealed class AdaptiveRateLimiter : RateLimiter
+internal sealed partial class AdaptiveRateLimiter : RateLimiter
 {
     private static readonly RateLimitLease SuccessfulLease = new Lease(isAcquired: true);
     private static readonly RateLimitLease FailedLease = new Lease(isAcquired: false);
@@ -62,20 +62,6 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
             lock (_lock)
             {
                 return _meter.MeasuredRate;
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    public override TimeSpan? IdleDuration
-    {
-        get
-        {
-            lock (_lock)
-            {
-                var now = Now;
-                Refill(now);
-                return !_engaged || _tokens >= Capacity ? now - _lastRefill : null;
             }
         }
     }
@@ -292,51 +278,6 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     internal static RateSample Scale(RateSample sample, double scale)
         => scale > 1 ? sample with { Sent = sample.Sent * scale, Accepted = sample.Accepted * scale } : sample;
 
-    /// <inheritdoc/>
-    public override RateLimiterStatistics? GetStatistics()
-    {
-        lock (_lock)
-        {
-            Refill(Now);
-            return new RateLimiterStatistics
-            {
-                CurrentAvailablePermits = _engaged ? (long)Math.Max(0, _tokens) : long.MaxValue,
-                CurrentQueuedCount = _engaged ? (long)Math.Max(0, -_tokens) : 0,
-                TotalSuccessfulLeases = _successful,
-                TotalFailedLeases = _failed,
-            };
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override RateLimitLease AttemptAcquireCore(int permitCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        return permitCount == 0 || TryTake(Now, out _, permitCount) ? SuccessfulLease : FailedLease;
-    }
-
-    /// <inheritdoc/>
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        int taken = 0;
-        try
-        {
-            for (; taken < permitCount; taken++)
-            {
-                await WaitForTokenAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (taken > 0)
-        {
-            // All or none: the tokens taken before the cancellation go back.
-            Unreserve(taken);
-            throw;
-        }
-
-        return SuccessfulLease;
-    }
-
     /// <summary>Waits for and takes one token, asking again at least every <see cref="HostCoordinationDefaults.RateReserveHorizon"/>.</summary>
     /// <remarks>
     /// A token reserved before the rate was lowered goes back when its wait ends, and the waiter reserves again at the
@@ -413,24 +354,5 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         double missing = needed - _tokens;
         // Rounded up to whole ticks: a caller that comes back at the returned time finds the token there.
         return missing <= 0 ? start : start + TimeSpan.FromTicks((long)Math.Ceiling(missing / _fillRate * TimeSpan.TicksPerSecond));
-    }
-
-    private sealed class Lease : RateLimitLease
-    {
-        public Lease(bool isAcquired) => IsAcquired = isAcquired;
-
-        public override bool IsAcquired { get; }
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-        }
     }
 }
