@@ -97,43 +97,40 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 
         // Read before the first attempt, which may send the caller's own message: retries start from the request as given.
         var template = RequestTemplate.Capture(request);
-        var method = template.Method;
         var hasContent = request.Content is not null;
         var history = new RetryHistory();
         var started = _timeProvider.GetTimestamp();
         var timeouts = _timeouts.Rent(cancellationToken, started);
-        long ended = 0;
-        var endedWithAttempt = false;
+        long? ended = null;
         try
         {
             var body = RequestBody.None;
-            if (hasContent)
-            {
-                try
-                {
-                    body = await RequestBody.CaptureAsync(request.Content, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex)
-                {
-                    throw Cancelled(ex, cancellationToken, timeouts, history);
-                }
-            }
-
             var previousDelay = TimeSpan.Zero;
 
             // What the request tells its host about its own attempts, so the host tells its URL's trouble from its own.
             var urlHistory = UrlHistory.First(Interlocked.Increment(ref s_requestKeys));
+
+            // One state machine for the whole call: an attempt's body as an async method of its own would cost a second
+            // state machine on every attempt that waits for the network, so only the parts without an await are helpers.
             for (var attempt = 1; ; attempt++)
             {
-                // The first wait for the host starts with the request, unless a body was read in between.
-                var waitStarted = attempt == 1 && !hasContent ? started : _timeProvider.GetTimestamp();
-
-                // Looked up at each attempt: the registry may have dropped an idle host while this request waited.
-                var host = _sharedClock ? _hosts.GetState(uri, waitStarted) : _hosts.GetState(uri);
+                long waitStarted;
                 HostPermit permit;
                 try
                 {
-                    permit = await host.AcquireAsync(urlHistory, isRetry: attempt > 1, timeouts.RemainingAt(waitStarted), timeouts.Token).ConfigureAwait(false);
+                    // Before the first attempt the body is read; before a retry, the retry's delay is waited out.
+                    if (attempt > 1)
+                    {
+                        await FullDelay.WaitAsync(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
+                    }
+                    else if (hasContent)
+                    {
+                        body = await RequestBody.CaptureAsync(request.Content!, _options.MaxReplayableBodySize, timeouts.Token).ConfigureAwait(false);
+                    }
+
+                    // The first wait for the host starts with the request, unless a body was read in between.
+                    waitStarted = attempt == 1 && !hasContent ? started : _timeProvider.GetTimestamp();
+                    permit = await AcquireAsync(uri, urlHistory, isRetry: attempt > 1, waitStarted, timeouts).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
@@ -142,32 +139,14 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 
                 using (permit)
                 {
-                    if (!permit.IsAcquired)
-                    {
-                        history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
-                        throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason.Describe()}."));
-                    }
-
-                    // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
-                    var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
+                    ThrowIfRefused(permit, uri, history);
 
                     // A request without a body goes out as the caller's own message the first time: nothing is copied
                     // unless a retry happens. A body is always sent from its captured copy.
                     var message = attempt == 1 && !hasContent ? request : template.Create(body.CreateContent());
-                    var result = await _executor.RunAsync(this, timeouts, new AttemptInput
-                    {
-                        Message = message,
-                        Request = request,
-                        Uri = uri,
-                        Attempt = attempt,
-                        Permit = permit,
-                        Sent = sent,
-                        HostWait = _timeProvider.GetElapsedTime(waitStarted, sent),
-                        History = history,
-                        HasIdempotencyKey = template.HasIdempotencyKey,
-                        BodyReplayable = body.IsReplayable,
-                        PreviousDelay = previousDelay,
-                    }).ConfigureAwait(false);
+                    var result = await _executor.RunAsync(
+                        this, timeouts, AttemptOf(message, request, uri, attempt, permit, waitStarted, history, template.HasIdempotencyKey, body.IsReplayable, previousDelay))
+                        .ConfigureAwait(false);
 
                     if (result.End == AttemptEnd.Cancelled)
                     {
@@ -177,41 +156,21 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
                     if (result.End == AttemptEnd.Final)
                     {
                         ended = result.Ended;
-                        endedWithAttempt = true;
                         return Finish(request, history, result, timeouts.ElapsedAt(result.Ended));
                     }
 
-                    // What this URL's attempt told, for the host's evidence on the next one.
-                    urlHistory = urlHistory.Next(
-                        result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _hosts.TimeAt(_sharedClock ? result.Ended : _hosts.TimeProvider.GetTimestamp()));
+                    urlHistory = NextUrlHistory(urlHistory, result);
                     previousDelay = result.Decision.Delay;
                     if (!ReferenceEquals(message, request))
                     {
                         message.Dispose();
                     }
                 }
-
-                try
-                {
-                    await FullDelay.WaitAsync(previousDelay, _timeProvider, timeouts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex)
-                {
-                    throw Cancelled(ex, cancellationToken, timeouts, history);
-                }
             }
         }
         finally
         {
-            // A call that ended with an attempt ended when that attempt did, by definition of Elapsed.
-            history.Elapsed = timeouts.ElapsedAt(endedWithAttempt ? ended : _timeProvider.GetTimestamp());
-
-            // A request with a body may still be sending it on an HTTP/2 stream registered on the token: not reused.
-            _timeouts.Return(timeouts, tokenReleased: !hasContent);
-
-            // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
-            request.Options.Set(RetryHistory.OptionsKey, history);
-            _telemetry.RequestEnded(method, uri, history);
+            EndRequest(request, template.Method, uri, history, timeouts, hasContent, ended);
         }
     }
 
@@ -269,6 +228,69 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 
     /// <inheritdoc/>
     TimeSpan? IAttemptPath.RegistryTimeAt(long timestamp) => _sharedClock ? _hosts.TimeAt(timestamp) : null;
+
+    /// <summary>
+    /// Asks the request's host for an attempt. The host is looked up at each attempt: the registry may have dropped an
+    /// idle host while this request waited. Not async: the first attempt's grant costs no state machine of its own.
+    /// </summary>
+    private ValueTask<HostPermit> AcquireAsync(Uri uri, UrlHistory urlHistory, bool isRetry, long waitStarted, RequestTimeouts timeouts)
+    {
+        var host = _sharedClock ? _hosts.GetState(uri, waitStarted) : _hosts.GetState(uri);
+        return host.AcquireAsync(urlHistory, isRetry, timeouts.RemainingAt(waitStarted), timeouts.Token);
+    }
+
+    private static void ThrowIfRefused(HostPermit permit, Uri uri, RetryHistory history)
+    {
+        if (!permit.IsAcquired)
+        {
+            history.StopReason = HostDenials.ToStopReason(permit.DenialReason);
+            throw new RepriseRequestException(history, new HttpRequestException(HttpRequestError.Unknown, $"The host {uri.Authority} refused the attempt: {permit.DenialReason.Describe()}."));
+        }
+    }
+
+    private AttemptInput AttemptOf(
+        HttpRequestMessage message, HttpRequestMessage request, Uri uri, int attempt, HostPermit permit, long waitStarted, RetryHistory history,
+        bool hasIdempotencyKey, bool bodyReplayable, TimeSpan previousDelay)
+    {
+        // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
+        var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
+        return new AttemptInput
+        {
+            Message = message,
+            Request = request,
+            Uri = uri,
+            Attempt = attempt,
+            Permit = permit,
+            Sent = sent,
+            HostWait = _timeProvider.GetElapsedTime(waitStarted, sent),
+            History = history,
+            HasIdempotencyKey = hasIdempotencyKey,
+            BodyReplayable = bodyReplayable,
+            PreviousDelay = previousDelay,
+        };
+    }
+
+    /// <summary>What this URL's attempt told, for the host's evidence on the next one.</summary>
+    private UrlHistory NextUrlHistory(UrlHistory urlHistory, in AttemptResult result)
+        => urlHistory.Next(
+            result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _hosts.TimeAt(_sharedClock ? result.Ended : _hosts.TimeProvider.GetTimestamp()));
+
+    /// <summary>
+    /// Ends the call, however it ended: its elapsed time, the timeouts back to the pool, its history and telemetry.
+    /// <paramref name="ended"/> is when the call's last attempt ended, if the call ended with an attempt; else null.
+    /// </summary>
+    private void EndRequest(HttpRequestMessage request, HttpMethod method, Uri uri, RetryHistory history, RequestTimeouts timeouts, bool hasContent, long? ended)
+    {
+        // A call that ended with an attempt ended when that attempt did, by definition of Elapsed.
+        history.Elapsed = timeouts.ElapsedAt(ended ?? _timeProvider.GetTimestamp());
+
+        // A request with a body may still be sending it on an HTTP/2 stream registered on the token: not reused.
+        _timeouts.Return(timeouts, tokenReleased: !hasContent);
+
+        // Attached when the call ends, so that attempts copy none of it; read it with GetRetryHistory().
+        request.Options.Set(RetryHistory.OptionsKey, history);
+        _telemetry.RequestEnded(method, uri, history);
+    }
 
     private HttpResponseMessage Finish(HttpRequestMessage request, RetryHistory history, in AttemptResult result, TimeSpan elapsed)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reprise.Timing;
 
 namespace Reprise.Bulk;
 
@@ -167,20 +168,11 @@ internal sealed class DelayQueue<T> : IDisposable
         _timer.Change(FromTimestampTicks(wait), Timeout.InfiniteTimeSpan);
     }
 
-    private long ToTimestampTicks(TimeSpan delay)
-    {
-        var frequency = _timeProvider.TimestampFrequency;
-        return frequency == TimeSpan.TicksPerSecond
-            ? delay.Ticks
-            : (long)(delay.Ticks * ((double)frequency / TimeSpan.TicksPerSecond));
-    }
+    private long ToTimestampTicks(TimeSpan delay) => TimestampTicks.From(delay, _timeProvider);
 
     private TimeSpan FromTimestampTicks(long ticks)
     {
-        var frequency = _timeProvider.TimestampFrequency;
-        var span = frequency == TimeSpan.TicksPerSecond
-            ? TimeSpan.FromTicks(ticks)
-            : TimeSpan.FromTicks((long)Math.Ceiling(ticks * ((double)TimeSpan.TicksPerSecond / frequency)));
+        var span = TimestampTicks.ToTimeSpan(ticks, _timeProvider);
         return span < TimeSpan.FromTicks(1) ? TimeSpan.FromTicks(1) : span;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Reprise.Timing;
 
 namespace Reprise.Hosts;
 
@@ -123,7 +124,7 @@ public sealed class HostRegistry
     internal TimeSpan TimeAt(long timestamp) => TimeProvider.GetElapsedTime(_context.Origin, timestamp);
 
     /// <summary>Gets the reading of the registry's clock at <paramref name="time"/>, a time of the registry; the inverse of <see cref="TimeAt"/>.</summary>
-    internal long TimestampAt(TimeSpan time) => _context.Origin + (long)(time.Ticks * ((double)TimeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
+    internal long TimestampAt(TimeSpan time) => _context.Origin + TimestampTicks.From(time, TimeProvider);
 
     private HostState GetState(Uri uri, TimeSpan now)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Reprise.Hosts.Evidence;
 
 namespace Reprise.Hosts;
@@ -74,72 +75,27 @@ internal sealed partial class HostState
     private async ValueTask<HostPermit> AcquireSlowAsync(
         bool isRetry, UrlHistory history, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
     {
-        var time = _context.TimeProvider;
         Interlocked.Increment(ref _waiting);
         try
         {
             while (true)
             {
-                switch (gate)
+                if (RefusalAt(gate, wait, giveUpAt) is { } refusal)
                 {
-                    case Gate.Paused when _context.Now + wait > giveUpAt:
-                    case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
-                        // No wait is started that would end past the caller's deadline.
-                        return HostPermit.Refuse(HostDenialReason.Deadline, wait);
+                    return refusal;
+                }
 
-                    case Gate.Paused:
-                        await Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    case Gate.Held:
-                        // A check's hold is short, and a request held for the witnesses' answers asks again every few milliseconds.
-                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    case Gate.CircuitOpen:
-                        if (_options.FailFastWhenCircuitOpen)
-                        {
-                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
-                        }
-
-                        await Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    case Gate.Probing:
-                        if (_options.FailFastWhenCircuitOpen)
-                        {
-                            return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
-                        }
-
-                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
-
-                        // When the probe closes the circuit everyone who waited for it is released spread out too,
-                        // before the re-check below could grant them all at once.
-                        await Task.Delay(PauseSpread(_circuit.OpenInterval), time, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    case Gate.SharedRate:
-                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    case Gate.RetryThrottled:
-                        if (_options.FailFastWhenRetryThrottled)
-                        {
-                            return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
-                        }
-
-                        // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
-                        await WaitForChangeAsync(changed!, wait, cancellationToken).ConfigureAwait(false);
-                        break;
-
-                    default:
-                        var permit = await WaitForLimitsAsync(isRetry, check, history, cancellationToken).ConfigureAwait(false);
-                        if (permit is not null)
-                        {
-                            return permit;
-                        }
-
-                        break;
+                if (gate is Gate.Limited)
+                {
+                    var permit = await WaitForLimitsAsync(isRetry, check, history, cancellationToken).ConfigureAwait(false);
+                    if (permit is not null)
+                    {
+                        return permit;
+                    }
+                }
+                else
+                {
+                    await WaitAtGateAsync(gate, wait, changed, cancellationToken).ConfigureAwait(false);
                 }
 
                 var now = _context.Now;
@@ -159,6 +115,65 @@ internal sealed partial class HostState
         {
             Interlocked.Decrement(ref _waiting);
         }
+    }
+
+    /// <summary>
+    /// The refusal a closed gate gives at once instead of a wait: where the options say fail fast, or where the known
+    /// wait (a pause, an open circuit) would end past the caller's deadline; null when the request waits.
+    /// </summary>
+    private HostPermit? RefusalAt(Gate gate, TimeSpan wait, TimeSpan giveUpAt)
+    {
+        switch (gate)
+        {
+            case Gate.Paused when _context.Now + wait > giveUpAt:
+            case Gate.CircuitOpen when _context.Now + wait > giveUpAt && !_options.FailFastWhenCircuitOpen:
+                // No wait is started that would end past the caller's deadline.
+                return HostPermit.Refuse(HostDenialReason.Deadline, wait);
+
+            case Gate.CircuitOpen when _options.FailFastWhenCircuitOpen:
+                return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
+
+            case Gate.Probing when _options.FailFastWhenCircuitOpen:
+                return HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval);
+
+            case Gate.RetryThrottled when _options.FailFastWhenRetryThrottled:
+                return HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait);
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Waits at a closed gate (any but <see cref="Gate.Limited"/>) that did not refuse, until it is worth asking again.
+    /// Not async, so that a plain delay costs no state machine of its own.
+    /// </summary>
+    private Task WaitAtGateAsync(Gate gate, TimeSpan wait, Task? changed, CancellationToken cancellationToken)
+    {
+        Debug.Assert(gate is not (Gate.Pass or Gate.Probe or Gate.Limited), "A gate that grants or queues has no wait of its own.");
+        var time = _context.TimeProvider;
+        return gate switch
+        {
+            Gate.Paused => Task.Delay(wait + PauseSpread(_pause.Length), time, cancellationToken),
+            Gate.CircuitOpen => Task.Delay(wait + PauseSpread(_circuit.OpenInterval), time, cancellationToken),
+            Gate.Probing => WaitForProbeAsync(changed!, wait, cancellationToken),
+
+            // Deferred, not dropped: ask again when the host accepts a request or the window moves on.
+            Gate.RetryThrottled => WaitForChangeAsync(changed!, wait, cancellationToken),
+
+            // Held: a check's hold is short, and a request held for the witnesses' answers asks again every few
+            // milliseconds. SharedRate: the shared rate's next token.
+            _ => Task.Delay(wait, time, cancellationToken),
+        };
+    }
+
+    private async Task WaitForProbeAsync(Task changed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await WaitForChangeAsync(changed, timeout, cancellationToken).ConfigureAwait(false);
+
+        // When the probe closes the circuit everyone who waited for it is released spread out too,
+        // before the re-check could grant them all at once.
+        await Task.Delay(PauseSpread(_circuit.OpenInterval), _context.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
