@@ -245,7 +245,8 @@ public class BulkEngineTests
 
         Assert.True(held.TryDequeue(out var first));
         first.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
-        await WaitUntilAsync(() => handler.Log.Count == 3 && engine.GetProgress() is { InFlight: 2, WaitingForHost: 47 });
+        // The handler logs a request before it holds it: wait for the third to be held too, or the drain below could miss it.
+        await WaitUntilAsync(() => handler.Log.Count == 3 && held.Count == 2 && engine.GetProgress() is { InFlight: 2, WaitingForHost: 47 });
 
         Volatile.Write(ref release, true);
         while (held.TryDequeue(out var pending))
