@@ -94,6 +94,23 @@ public class BulkEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_UrlsFailingEveryAttempt_CountOnceEachForTheBreaker()
+    {
+        // 8 URLs that fail each of their 4 attempts: 32 failures in a row, 8 failing URLs. The breaker counts failing URLs
+        // (threshold 20), so it stays closed and every URL makes its 4 attempts.
+        var time = NewClock();
+        string[] urls = [.. Enumerable.Range(0, 8).Select(static i => $"http://down.test/{i}")];
+        var handler = new BulkTestHandler(time, static (_, _, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var registry = new HostRegistry(new HostCoordinationOptions { AdaptiveConcurrencyEnabled = false, AdaptiveRateEnabled = false, RetryThrottlingEnabled = false }, time);
+        using var engine = new BulkEngine(handler, Options(o => o.Retry.MaxAttempts = 4), registry, time);
+
+        var results = await engine.RunAsync(Urls(urls)).CollectAsync();
+
+        Assert.All(results, static r => Assert.Equal((RetryStopReason.AttemptsExhausted, 4), (r.StopReason, r.History.Attempts.Count)));
+        Assert.Equal(HostCircuitState.Closed, registry.GetSnapshot(new Uri("http://down.test/"))!.CircuitState);
+    }
+
+    [Fact]
     public async Task RunAsync_FailuresThenSuccess_SucceedsWithTheWholeHistory()
     {
         var time = NewClock();

@@ -153,11 +153,20 @@ internal sealed class HostEvidence
 
             default:
                 _throttles.OnOther(report.GrantedAt);
-                _timeouts.OnFailed();
+
+                // A URL failing again is its own evidence, not the host's: only a URL's first failure counts towards the
+                // share of failures and may say the host sheds load (a fifth of the URLs failing fast on every retry beside
+                // healthy URLs answering in 1 s held the limit at 1-2 for 40 s).
+                bool firstFailure = !failedBefore || report.Key == 0;
+                if (firstFailure)
+                {
+                    _timeouts.OnFailed();
+                }
+
                 decision = decision with
                 {
                     OpenCircuit = _failures.OnFailed(report.Key, failedBefore, ref record, report.FirstFailedAt),
-                    CutConcurrency = report.Key != 0 && _timeouts.IsShed(report.Latency),
+                    CutConcurrency = report.Key != 0 && firstFailure && _timeouts.IsShed(report.Latency),
                 };
                 record.TimedOut = false;
                 record.Throttled = false;

@@ -29,6 +29,50 @@ public sealed class HostEvidenceTests
     }
 
     [Fact]
+    public void OnCompleted_FastFailuresOfManyFreshUrls_SayTheHostSheds()
+    {
+        var evidence = Served(out var now);
+
+        bool cut = false;
+        for (long url = 100; url < 140 && !cut; url++)
+        {
+            cut = evidence.OnCompleted(new AttemptReport(url, HostSignal.Failed, null, now, now + TimeSpan.FromMilliseconds(1)) { Attempt = 1 }).CutConcurrency;
+        }
+
+        Assert.True(cut);
+    }
+
+    [Fact]
+    public void OnCompleted_FastFailuresOfUrlsFailingAgain_AreTheirOwnNotTheHosts()
+    {
+        // A few URLs failing fast on every retry beside healthy URLs that take a second: no evidence the host sheds load.
+        var evidence = Served(out var now);
+
+        for (int round = 2; round <= 4; round++)
+        {
+            for (long url = 100; url < 140; url++)
+            {
+                var report = new AttemptReport(url, HostSignal.Failed, null, now, now + TimeSpan.FromMilliseconds(1)) { Attempt = round, Previous = HostSignal.Failed };
+                Assert.False(evidence.OnCompleted(report).CutConcurrency);
+            }
+        }
+    }
+
+    /// <summary>Evidence of a host that served 50 URLs, each in about a second.</summary>
+    private static HostEvidence Served(out TimeSpan now)
+    {
+        var evidence = new HostEvidence(failureThreshold: 1_000, rateManaged: true);
+        now = At;
+        for (long url = 1; url <= 50; url++)
+        {
+            evidence.OnCompleted(new AttemptReport(url, HostSignal.Accepted, null, now, now + TimeSpan.FromSeconds(1)) { Attempt = 1 });
+            now += TimeSpan.FromMilliseconds(20);
+        }
+
+        return evidence;
+    }
+
+    [Fact]
     public void OnCompleted_FirstThrottleOfAUrl_StartsTheCheckWithoutPausing()
     {
         var evidence = new HostEvidence(failureThreshold: 20, rateManaged: true);
