@@ -118,15 +118,11 @@ internal sealed partial class BulkRun
         return response.ReasonPhrase is { Length: > 0 } reason ? $"HTTP {status} {reason}" : $"HTTP {status}";
     }
 
+    /// <summary>What is left of the request's deadline for an attempt: at least one tick, so that a spent deadline still cuts the attempt at once.</summary>
     private TimeSpan Remaining(TimeSpan elapsed)
     {
-        if (_retry.Deadline == Timeout.InfiniteTimeSpan)
-        {
-            return Timeout.InfiniteTimeSpan;
-        }
-
-        var remaining = _retry.Deadline - elapsed;
-        return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
+        var remaining = RequestDeadline.Remaining(_retry.Deadline, elapsed);
+        return remaining == TimeSpan.Zero ? TimeSpan.FromTicks(1) : remaining;
     }
 
     /// <summary>Reads the final response's body to where the options send it, never more than the cap into memory.</summary>

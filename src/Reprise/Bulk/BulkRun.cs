@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Reprise.Attempts;
@@ -7,6 +6,7 @@ using Reprise.Hosts;
 using Reprise.Hosts.Evidence;
 using Reprise.Retry;
 using Reprise.Telemetry;
+using Reprise.Timing;
 
 namespace Reprise.Bulk;
 
@@ -377,34 +377,7 @@ internal sealed partial class BulkRun : IDisposable
     private TimeSpan DeadlineElapsed(BulkWorkItem item)
         => item.FirstTaken == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.FirstTaken);
 
+    /// <summary>Whether a wait of <paramref name="wait"/> after <paramref name="elapsed"/> would reach the deadline (<see cref="RequestDeadline"/>).</summary>
     private bool PastDeadline(TimeSpan elapsed, TimeSpan wait)
-        => _retry.Deadline != Timeout.InfiniteTimeSpan && elapsed + wait >= _retry.Deadline;
-
-    private string DeadlineMessage(BulkWorkItem item)
-        => $"The request reached its deadline of {Seconds(_retry.Deadline)} s after {item.Attempts} attempt(s).";
-
-    private BulkResult Cancelled(BulkWorkItem item)
-        => Finish(item, BulkOutcome.Cancelled, RetryStopReason.Cancelled, "The run was cancelled.");
-
-    private BulkResult Finish(BulkWorkItem item, BulkOutcome outcome, RetryStopReason stop, string? error, in BodyOutcome body = default)
-    {
-        item.History.StopReason = stop;
-        item.History.Elapsed = _time.GetElapsedTime(item.Started);
-        _telemetry.RequestEnded(item.Request.Method, item.Uri, item.History);
-        var result = new BulkResult(item.Request, outcome, item.History, error)
-        {
-            Bytes = body.Bytes,
-            BodyPath = body.Path,
-            Body = body.Body,
-        };
-        return result;
-    }
-
-    private BulkResult Invalid(BulkRequest request, long started, string error)
-    {
-        var history = new RetryHistory { StopReason = RetryStopReason.NonRetryableError, Elapsed = _time.GetElapsedTime(started) };
-        return new BulkResult(request, BulkOutcome.InvalidInput, history, error);
-    }
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        => RequestDeadline.Reaches(wait, RequestDeadline.Remaining(_retry.Deadline, elapsed));
 }
