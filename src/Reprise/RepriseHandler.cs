@@ -130,7 +130,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
 
                     // The first wait for the host starts with the request, unless a body was read in between.
                     waitStarted = attempt == 1 && !hasContent ? started : _timeProvider.GetTimestamp();
-                    permit = await AcquireAsync(uri, urlHistory, isRetry: attempt > 1, waitStarted, timeouts).ConfigureAwait(false);
+                    permit = await AcquireAsync(uri, urlHistory, attempt, waitStarted, timeouts).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
@@ -233,10 +233,11 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     /// Asks the request's host for an attempt. The host is looked up at each attempt: the registry may have dropped an
     /// idle host while this request waited. Not async: the first attempt's grant costs no state machine of its own.
     /// </summary>
-    private ValueTask<HostPermit> AcquireAsync(Uri uri, UrlHistory urlHistory, bool isRetry, long waitStarted, RequestTimeouts timeouts)
+    private ValueTask<HostPermit> AcquireAsync(Uri uri, UrlHistory urlHistory, int attempt, long waitStarted, RequestTimeouts timeouts)
     {
         var host = _sharedClock ? _hosts.GetState(uri, waitStarted) : _hosts.GetState(uri);
-        return host.AcquireAsync(urlHistory, isRetry, timeouts.RemainingAt(waitStarted), timeouts.Token);
+        var budget = new HostWaitBudget(timeouts.RemainingAt(waitStarted), _options.MaxAttempts - attempt + 1, _options.AttemptTimeout);
+        return host.AcquireAsync(urlHistory, isRetry: attempt > 1, budget, timeouts.Token);
     }
 
     private static void ThrowIfRefused(HostPermit permit, Uri uri, RetryHistory history)

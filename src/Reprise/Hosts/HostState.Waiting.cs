@@ -20,10 +20,14 @@ internal sealed partial class HostState
     /// than <paramref name="maxWait"/>: such a wait is refused at once with <see cref="HostDenialReason.Deadline"/>.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
-        => AcquireAsync(default, isRetry, maxWait, cancellationToken);
+        => AcquireAsync(default, isRetry, HostWaitBudget.Within(maxWait), cancellationToken);
 
-    /// <summary>Waits until an attempt may be sent, telling the host what the request knows of its own attempts.</summary>
-    public ValueTask<HostPermit> AcquireAsync(UrlHistory history, bool isRetry, TimeSpan maxWait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until an attempt may be sent, telling the host what the request knows of its own attempts. A wait for an
+    /// open circuit ends, refused with <see cref="HostDenialReason.CircuitOpen"/>, once the request waited as long as its
+    /// attempts left would have taken and a probe failed meanwhile (<see cref="CircuitWaiterExhausted"/>), as in a bulk run.
+    /// </summary>
+    public ValueTask<HostPermit> AcquireAsync(UrlHistory history, bool isRetry, HostWaitBudget budget, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var check = default(RetryCheck);
@@ -40,7 +44,7 @@ internal sealed partial class HostState
 
         return permit is not null
             ? ValueTask.FromResult(permit)
-            : AcquireSlowAsync(isRetry, history, check, gate, wait, changed, maxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + maxWait, cancellationToken);
+            : AcquireSlowAsync(isRetry, history, check, gate, wait, changed, budget, now, cancellationToken);
     }
 
     /// <summary>Frees a concurrency slot and hands it over at once to the first waiter for one.</summary>
@@ -73,14 +77,16 @@ internal sealed partial class HostState
     internal void ExitParked() => Interlocked.Decrement(ref _parked);
 
     private async ValueTask<HostPermit> AcquireSlowAsync(
-        bool isRetry, UrlHistory history, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, TimeSpan giveUpAt, CancellationToken cancellationToken)
+        bool isRetry, UrlHistory history, RetryCheck check, Gate gate, TimeSpan wait, Task? changed, HostWaitBudget budget, TimeSpan now, CancellationToken cancellationToken)
     {
+        var giveUpAt = budget.MaxWait == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : now + budget.MaxWait;
+        var circuitWait = CircuitWait.None;
         Interlocked.Increment(ref _waiting);
         try
         {
             while (true)
             {
-                if (RefusalAt(gate, wait, giveUpAt) is { } refusal)
+                if ((RefusalAt(gate, wait, giveUpAt) ?? CircuitWaitEnds(gate, budget, ref circuitWait, ref wait)) is { } refusal)
                 {
                     return refusal;
                 }
@@ -98,7 +104,7 @@ internal sealed partial class HostState
                     await WaitAtGateAsync(gate, wait, changed, cancellationToken).ConfigureAwait(false);
                 }
 
-                var now = _context.Now;
+                now = _context.Now;
                 lock (_lock)
                 {
                     var granted = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
@@ -142,6 +148,38 @@ internal sealed partial class HostState
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// For a request waiting for an open circuit with attempts left: the refusal once it waited as long as they would have
+    /// taken and a probe failed meanwhile, as <see cref="Bulk.BulkRun"/> ends its own waiters; otherwise null, with
+    /// <paramref name="wait"/> shortened to when that may be so.
+    /// </summary>
+    private HostPermit? CircuitWaitEnds(Gate gate, in HostWaitBudget budget, ref CircuitWait circuitWait, ref TimeSpan wait)
+    {
+        if (gate is not (Gate.CircuitOpen or Gate.Probing) || !budget.BoundsCircuitWait)
+        {
+            return null;
+        }
+
+        var now = _context.Now;
+        var waited = circuitWait.FailedProbesAtStart < 0 ? TimeSpan.Zero : now - circuitWait.StartedAt;
+        if (CircuitWaiterExhausted(circuitWait.FailedProbesAtStart, waited, budget.AttemptsLeft, budget.AttemptTimeout, out var failedProbes, out var untilExhausted))
+        {
+            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
+        }
+
+        if (circuitWait.FailedProbesAtStart < 0)
+        {
+            circuitWait = new CircuitWait(failedProbes, now);
+        }
+
+        if (untilExhausted > TimeSpan.Zero && untilExhausted < wait)
+        {
+            wait = untilExhausted;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -246,6 +284,12 @@ internal sealed partial class HostState
 
         _rate?.Unreserve();
         return true;
+    }
+
+    /// <summary>When a request began to wait for the open circuit, and how many probes had failed then (-1: not yet).</summary>
+    private readonly record struct CircuitWait(int FailedProbesAtStart, TimeSpan StartedAt)
+    {
+        public static CircuitWait None => new(-1, TimeSpan.Zero);
     }
 
     private Task ChangedLocked() =>
