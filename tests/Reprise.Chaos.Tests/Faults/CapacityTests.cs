@@ -35,13 +35,11 @@ public sealed class CapacityTests
         await Poll.UntilAsync(() => server.Stats.InFlight == 2, "two requests are in service");
         using var refused = await client.GetAsync("/c");
         var stillWaiting = !first.IsCompleted && !second.IsCompleted;
-        time.Advance(TimeSpan.FromMilliseconds(50));
-        using var firstAnswer = await first;
-        using var secondAnswer = await second;
+        using var firstAnswer = await Poll.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), first);
+        using var secondAnswer = await Poll.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), second);
         var third = client.GetAsync("/c");
         await Poll.UntilAsync(() => server.Stats.InFlight == 1, "the next request is in service");
-        time.Advance(TimeSpan.FromMilliseconds(50));
-        using var thirdAnswer = await third;
+        using var thirdAnswer = await Poll.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), third);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Null(refused.Headers.RetryAfter);
@@ -66,8 +64,7 @@ public sealed class CapacityTests
         await Poll.UntilAsync(() => server.Stats.InFlight == 1, "one request is in service");
         using var refused = await client.GetAsync("/b");
         using var early = await client.GetAsync("/c");
-        time.Advance(TimeSpan.FromSeconds(1));
-        using var answer = await held;
+        using var answer = await Poll.AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), held);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(2), refused.Headers.RetryAfter?.Delta);

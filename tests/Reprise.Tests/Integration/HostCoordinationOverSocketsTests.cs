@@ -34,10 +34,12 @@ public class HostCoordinationOverSocketsTests
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.True(paused, "the host was never paused");
 
-        // Each URL's first call, a few witnesses and probes, and each URL's last: per-request retries would send each
-        // URL once a second for the 3 s (about 400 requests).
+        // Each URL's first call, its retry after its own second (which shows the trouble is the host's), a few
+        // witnesses and probes, and each URL's last: about 250 on a quiet machine, up to about 300 on a loaded one,
+        // where the retries of the first second spread out. Per-request retries send each URL once a second for the
+        // 3 s and once after: 400.
         var stats = server.Stats;
-        Assert.True(stats.TotalRequests < 260, $"{stats.TotalRequests} requests");
+        Assert.True(stats.TotalRequests < 340, $"{stats.TotalRequests} requests");
     }
 
     [Fact]
