@@ -12,10 +12,12 @@ internal sealed class HostPermit : IDisposable
     private readonly HostState? _state;
     private int _completed;
     private int _disposed;
+    private int _slotHeld;
 
-    private HostPermit(HostState? state, bool isAcquired, HostDenialReason denialReason, TimeSpan waitHint)
+    private HostPermit(HostState? state, bool isAcquired, HostDenialReason denialReason, TimeSpan waitHint, int slotHeld = 0)
     {
         _state = state;
+        _slotHeld = slotHeld;
         IsAcquired = isAcquired;
         DenialReason = denialReason;
         WaitHint = waitHint;
@@ -75,7 +77,7 @@ internal sealed class HostPermit : IDisposable
         }
 
         Complete(HostSignal.Cancelled, null);
-        if (HoldsSlot)
+        if (HoldsSlot && Interlocked.Exchange(ref _slotHeld, 0) == 1)
         {
             _state.ReleaseSlot();
         }
@@ -90,10 +92,32 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Gets what the request told the host about its own attempts when it asked (its URL's key and history).</summary>
     internal UrlHistory History { get; private init; }
 
+    /// <summary>Gets whether the attempt gave its concurrency slot back while still in flight, as hung (<see cref="InFlightAttempts"/>).</summary>
+    internal bool ReleasedEarly { get; private set; }
+
+    /// <summary>Gets or sets the next older attempt holding a slot on the same host (<see cref="InFlightAttempts"/>' list).</summary>
+    internal HostPermit? Older { get; set; }
+
+    /// <summary>Gets or sets the next newer attempt holding a slot on the same host.</summary>
+    internal HostPermit? Newer { get; set; }
+
+    /// <summary>Gives the concurrency slot back while the attempt is still in flight; false when it was already freed.</summary>
+    /// <remarks>The caller frees the slot; <see cref="Dispose"/> then frees nothing.</remarks>
+    internal bool TryReleaseSlotEarly()
+    {
+        if (Interlocked.Exchange(ref _slotHeld, 0) != 1)
+        {
+            return false;
+        }
+
+        ReleasedEarly = true;
+        return true;
+    }
+
     internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
     {
         Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
-        return new HostPermit(state, isAcquired: true, HostDenialReason.None, TimeSpan.Zero)
+        return new HostPermit(state, isAcquired: true, HostDenialReason.None, TimeSpan.Zero, holdsSlot ? 1 : 0)
         {
             IsProbe = isProbe,
             HoldsSlot = holdsSlot,

@@ -246,7 +246,7 @@ internal sealed partial class HostState
 
                 holdsSlot = false;
                 _evidence.OnGranted(now, history.AfterOwnWait);
-                return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
+                return GrantSlotLocked(now, check.Counted, history);
             }
         }
         finally

@@ -136,9 +136,15 @@ internal sealed partial class HostState
         var now = completedAt ?? _context.Now;
         var retryAfter = _pause.Cap(serverRetryAfter);
         TaskCompletionSource? wake;
+        HostPermit? hung = null;
         lock (_lock)
         {
             var shared = (_pause.Until, _circuit.NextProbeAt);
+            if (permit.HoldsSlot)
+            {
+                _inFlight.OnEnded(permit, accepted: signal == HostSignal.Accepted);
+                hung = TakeHungLocked(now, wanted: _concurrency.InFlight >= _concurrency.Limit);
+            }
 
             if (roundTrip is { } sample)
             {
@@ -205,6 +211,7 @@ internal sealed partial class HostState
         }
 
         wake?.TrySetResult();
+        ReleaseHungSlots(hung);
     }
 
     /// <summary>Gets the attempt timeout of a probe (<see cref="FailureEvidence.ProbeTimeout"/>).</summary>
@@ -321,7 +328,7 @@ internal sealed partial class HostState
 
         gate = Gate.Pass;
         _evidence.OnGranted(now, history.AfterOwnWait);
-        return HostPermit.Grant(this, isProbe: false, holdsSlot: true, check.Counted, ++_grantSequence, now, history);
+        return GrantSlotLocked(now, check.Counted, history);
     }
 
     /// <summary>Draws whether the retry throttle holds a retry back; a held-back retry is counted once, a passed one never drawn again.</summary>
@@ -352,6 +359,7 @@ internal sealed partial class HostState
         wait = TimeSpan.Zero;
         if (!_concurrency.TryEnter())
         {
+            WatchForHungLocked(now);
             limitReason = HostDenialReason.ConcurrencyLimit;
             wait = _roundTrip.SlotWait(_concurrency.Limit);
             return false;
