@@ -88,7 +88,7 @@ internal sealed partial class HostState
     /// Gets whether requests are in flight or waiting (in this state's wait, or parked by a bulk run for this host):
     /// such a state is evicted only as a last resort.
     /// </summary>
-    internal bool IsBusy => _concurrency.InFlight > 0 || Volatile.Read(ref _waiting) > 0 || Volatile.Read(ref _parked) > 0 || _slotWaiters.Count > 0 || _circuit.State == HostCircuitState.HalfOpen;
+    internal bool IsBusy => _concurrency.InFlight > 0 || _inFlight.Released > 0 || Volatile.Read(ref _waiting) > 0 || Volatile.Read(ref _parked) > 0 || _slotWaiters.Count > 0 || _circuit.State == HostCircuitState.HalfOpen;
 
     internal void Touch(TimeSpan now) => Volatile.Write(ref _lastSeenTicks, now.Ticks);
 
