@@ -37,7 +37,7 @@ internal sealed class HostLine : IHostSlotWaiter
     {
         Volatile.Write(ref _leader, leader);
         WaitsOn = host;
-        if (host.TryWaitForSlot(this))
+        if (host.TryWaitForSlot(this, HostWaitOrder.GoesFirst(leader)))
         {
             return true;
         }

@@ -1,6 +1,6 @@
 namespace Reprise.Hosts;
 
-/// <summary>Someone to wake when a concurrency slot of a host frees: a bulk run's line for the host.</summary>
+/// <summary>Someone to wake when a concurrency slot of a host frees: a bulk run's line for the host, or a handler's request.</summary>
 internal interface IHostSlotWaiter
 {
     /// <summary>Called once, on the thread that freed the slot: must be cheap and never throw.</summary>
@@ -18,49 +18,39 @@ internal interface IHostSlotWaiter
 internal sealed class HostSlotWaiters
 {
     private readonly Lock _lock = new();
-    private readonly Queue<IHostSlotWaiter> _queue = new();
+    private readonly Queue<IHostSlotWaiter> _first = new();
+    private readonly Queue<IHostSlotWaiter> _second = new();
     private int _count;
 
     /// <summary>Gets how many wait.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    public void Add(IHostSlotWaiter waiter)
+    /// <summary>Adds a waiter after the others of its lane: the first lane (<see cref="HostWaitOrder"/>) is woken before the second.</summary>
+    public void Add(IHostSlotWaiter waiter, bool goesFirst = false)
     {
         lock (_lock)
         {
-            _queue.Enqueue(waiter);
+            (goesFirst ? _first : _second).Enqueue(waiter);
             Interlocked.Increment(ref _count);
         }
     }
 
-    /// <summary>Takes a waiter out before it is woken (a cancelled run); false when it was already woken.</summary>
+    /// <summary>Takes a waiter out; false when it was already woken (or never added).</summary>
     public bool TryRemove(IHostSlotWaiter waiter)
     {
         lock (_lock)
         {
-            var found = false;
-            for (var i = _queue.Count; i > 0; i--)
+            if (!Remove(_first, waiter) && !Remove(_second, waiter))
             {
-                var next = _queue.Dequeue();
-                if (!found && ReferenceEquals(next, waiter))
-                {
-                    found = true;
-                    continue;
-                }
-
-                _queue.Enqueue(next);
+                return false;
             }
 
-            if (found)
-            {
-                Interlocked.Decrement(ref _count);
-            }
-
-            return found;
+            Interlocked.Decrement(ref _count);
+            return true;
         }
     }
 
-    /// <summary>Wakes the first waiter, if any; called after a slot was freed.</summary>
+    /// <summary>Wakes the first waiter, if any, outside the lock.</summary>
     public void WakeNext()
     {
         // The fence orders the slot's release before this read (see the remarks).
@@ -73,7 +63,7 @@ internal sealed class HostSlotWaiters
         IHostSlotWaiter? next;
         lock (_lock)
         {
-            if (!_queue.TryDequeue(out next))
+            if (!_first.TryDequeue(out next) && !_second.TryDequeue(out next))
             {
                 return;
             }
@@ -82,5 +72,23 @@ internal sealed class HostSlotWaiters
         }
 
         next.OnSlotFreed();
+    }
+
+    private static bool Remove(Queue<IHostSlotWaiter> queue, IHostSlotWaiter waiter)
+    {
+        var found = false;
+        for (var i = queue.Count; i > 0; i--)
+        {
+            var next = queue.Dequeue();
+            if (!found && ReferenceEquals(next, waiter))
+            {
+                found = true;
+                continue;
+            }
+
+            queue.Enqueue(next);
+        }
+
+        return found;
     }
 }

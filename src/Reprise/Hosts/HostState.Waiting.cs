@@ -58,9 +58,9 @@ internal sealed partial class HostState
     /// Wakes <paramref name="waiter"/> once, when a concurrency slot frees. False when the host has room already (the
     /// slot freed before the waiter came): the caller asks again instead of waiting.
     /// </summary>
-    internal bool TryWaitForSlot(IHostSlotWaiter waiter)
+    internal bool TryWaitForSlot(IHostSlotWaiter waiter, bool goesFirst = false)
     {
-        _slotWaiters.Add(waiter);
+        _slotWaiters.Add(waiter, goesFirst);
 
         // A full fence between registering and looking for room (HostSlotWaiters' remarks).
         Interlocked.MemoryBarrier();
@@ -214,11 +214,18 @@ internal sealed partial class HostState
         await Task.Delay(PauseSpread(_circuit.OpenInterval), _context.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits in line for a concurrency slot and a rate token, then checks the gates again.</summary>
+    /// <summary>
+    /// Waits in the host's line for a concurrency slot (the one a bulk run's requests wait in, <see cref="HostSlotWaiters"/>),
+    /// then for a rate token, then checks the gates again.
+    /// </summary>
     private async ValueTask<HostPermit?> WaitForLimitsAsync(bool isRetry, RetryCheck check, UrlHistory history, CancellationToken cancellationToken)
     {
         var time = _context.TimeProvider;
-        await _concurrency.EnterAsync(1, HostWaitOrder.GoesFirst(isRetry), cancellationToken).ConfigureAwait(false);
+        while (!_concurrency.TryEnter())
+        {
+            await WaitForSlotAsync(HostWaitOrder.GoesFirst(isRetry), cancellationToken).ConfigureAwait(false);
+        }
+
         bool holdsSlot = true;
         try
         {
@@ -258,6 +265,31 @@ internal sealed partial class HostState
         }
     }
 
+    /// <summary>Waits until a slot frees (or at once when one is free now); a wake that comes with a cancellation is passed on.</summary>
+    private async Task WaitForSlotAsync(bool goesFirst, CancellationToken cancellationToken)
+    {
+        var waiter = new SlotWaiter();
+        if (!TryWaitForSlot(waiter, goesFirst))
+        {
+            return;
+        }
+
+        try
+        {
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (!CancelSlotWait(waiter))
+            {
+                // Woken as it was cancelled: the freed slot goes to the next waiter instead.
+                _slotWaiters.WakeNext();
+            }
+
+            throw;
+        }
+    }
+
     private async Task WaitForChangeAsync(Task changed, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!changed.IsCompleted)
@@ -284,6 +316,12 @@ internal sealed partial class HostState
 
         _rate?.Unreserve();
         return true;
+    }
+
+    /// <summary>A handler request's place in the host's line for a slot.</summary>
+    private sealed class SlotWaiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IHostSlotWaiter
+    {
+        public void OnSlotFreed() => TrySetResult();
     }
 
     /// <summary>When a request began to wait for the open circuit, and how many probes had failed then (-1: not yet).</summary>
