@@ -36,14 +36,18 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     private readonly RequestTimeoutsPool _timeouts;
     private readonly AttemptExecutor _executor;
 
-    // Whether this handler's clock is the registry's, so that one reading serves both.
-    private readonly bool _sharedClock;
+    // The registry's clock, whose provider is _timeProvider: one reading serves the request and its host.
+    private readonly RegistryClock _clock;
 
     /// <summary>Initializes a new instance of the <see cref="RepriseHandler"/> class.</summary>
     /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
-    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <param name="timeProvider">
+    /// The time source: with <paramref name="hosts"/>, null or the registry's own (<see cref="HostRegistry.TimeProvider"/>);
+    /// without, the time source of the handler's own registry (<see cref="TimeProvider.System"/> when null).
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="timeProvider"/> is not the time source of <paramref name="hosts"/>.</exception>
     public RepriseHandler(RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
         : this(options, hosts, timeProvider, telemetry: null)
     {
@@ -53,8 +57,12 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     /// <param name="innerHandler">The handler that sends each attempt.</param>
     /// <param name="options">The retry options; validated and copied here, so later changes to them have no effect.</param>
     /// <param name="hosts">The host registry to share; a registry of this handler's own when null.</param>
-    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <param name="timeProvider">
+    /// The time source: with <paramref name="hosts"/>, null or the registry's own (<see cref="HostRegistry.TimeProvider"/>);
+    /// without, the time source of the handler's own registry (<see cref="TimeProvider.System"/> when null).
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="timeProvider"/> is not the time source of <paramref name="hosts"/>.</exception>
     public RepriseHandler(HttpMessageHandler innerHandler, RepriseOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
         : this(options, hosts, timeProvider)
     {
@@ -66,7 +74,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
         // Copied once: the timeouts' pool and every request read the same options, whatever the caller changes later.
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
-        _timeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        _timeProvider = HostRegistry.SharedTimeProvider(hosts, timeProvider, nameof(timeProvider));
         _policy = new RetryPolicy(options, _timeProvider);
         _options = options;
         _hosts = hosts ?? new HostRegistry(_timeProvider);
@@ -74,7 +82,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
         _telemetry.Observe(_hosts);
         _executor = new AttemptExecutor(_policy, _telemetry);
         _timeouts = new RequestTimeoutsPool(options.Deadline, options.AttemptTimeout, _timeProvider);
-        _sharedClock = ReferenceEquals(_timeProvider, _hosts.TimeProvider);
+        _clock = _hosts.Clock;
     }
 
     /// <summary>Gets the host registry this handler shares.</summary>
@@ -198,7 +206,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
         }
 
         var max = _options.MaxResponseBodySize ?? long.MaxValue;
-        var remaining = buffered || _options.Deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _options.Deadline - elapsed;
+        var remaining = buffered ? Timeout.InfiniteTimeSpan : RequestDeadline.Remaining(_options.Deadline, elapsed);
         if (max == long.MaxValue && remaining == Timeout.InfiniteTimeSpan)
         {
             return;
@@ -227,7 +235,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     }
 
     /// <inheritdoc/>
-    TimeSpan? IAttemptPath.RegistryTimeAt(long timestamp) => _sharedClock ? _hosts.TimeAt(timestamp) : null;
+    TimeSpan? IAttemptPath.RegistryTimeAt(long timestamp) => _clock.TimeAt(timestamp);
 
     /// <summary>
     /// Asks the request's host for an attempt. The host is looked up at each attempt: the registry may have dropped an
@@ -235,7 +243,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     /// </summary>
     private ValueTask<HostPermit> AcquireAsync(Uri uri, UrlHistory urlHistory, int attempt, long waitStarted, RequestTimeouts timeouts)
     {
-        var host = _sharedClock ? _hosts.GetState(uri, waitStarted) : _hosts.GetState(uri);
+        var host = _hosts.GetState(uri, waitStarted);
         var budget = new HostWaitBudget(timeouts.RemainingAt(waitStarted), _options.MaxAttempts - attempt + 1, _options.AttemptTimeout);
         return host.AcquireAsync(urlHistory, isRetry: attempt > 1, budget, timeouts.Token);
     }
@@ -254,7 +262,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
         bool hasIdempotencyKey, bool bodyReplayable, TimeSpan previousDelay)
     {
         // The attempt is sent as soon as the host grants it: the grant's reading of the clock serves as the send time.
-        var sent = _sharedClock ? Math.Max(waitStarted, _hosts.TimestampAt(permit.GrantedAt)) : _timeProvider.GetTimestamp();
+        var sent = Math.Max(waitStarted, _clock.TimestampAt(permit.GrantedAt));
         return new AttemptInput
         {
             Message = message,
@@ -274,7 +282,7 @@ public sealed class RepriseHandler : DelegatingHandler, IAttemptPath
     /// <summary>What this URL's attempt told, for the host's evidence on the next one.</summary>
     private UrlHistory NextUrlHistory(UrlHistory urlHistory, in AttemptResult result)
         => urlHistory.Next(
-            result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _hosts.TimeAt(_sharedClock ? result.Ended : _hosts.TimeProvider.GetTimestamp()));
+            result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _clock.TimeAt(result.Ended));
 
     /// <summary>
     /// Ends the call, however it ended: its elapsed time, the timeouts back to the pool, its history and telemetry.

@@ -34,8 +34,12 @@ public sealed class BulkEngine : IDisposable
     /// </summary>
     /// <param name="options">The options; validated here.</param>
     /// <param name="hosts">The host registry to share; a registry of this engine's own when null.</param>
-    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <param name="timeProvider">
+    /// The time source: with <paramref name="hosts"/>, null or the registry's own (<see cref="HostRegistry.TimeProvider"/>);
+    /// without, the time source of the engine's own registry (<see cref="TimeProvider.System"/> when null).
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="timeProvider"/> is not the time source of <paramref name="hosts"/>.</exception>
     public BulkEngine(BulkOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
         : this(CreateDefaultHandler(options), disposeHandler: true, options, hosts, timeProvider, telemetry: null)
     {
@@ -45,8 +49,12 @@ public sealed class BulkEngine : IDisposable
     /// <param name="handler">The handler that sends each attempt; not disposed by the engine.</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="hosts">The host registry to share; a registry of this engine's own when null.</param>
-    /// <param name="timeProvider">The time source; the registry's, or <see cref="TimeProvider.System"/>, when null.</param>
+    /// <param name="timeProvider">
+    /// The time source: with <paramref name="hosts"/>, null or the registry's own (<see cref="HostRegistry.TimeProvider"/>);
+    /// without, the time source of the engine's own registry (<see cref="TimeProvider.System"/> when null).
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="timeProvider"/> is not the time source of <paramref name="hosts"/>.</exception>
     public BulkEngine(HttpMessageHandler handler, BulkOptions options, HostRegistry? hosts = null, TimeProvider? timeProvider = null)
         : this(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false, options, hosts, timeProvider, telemetry: null)
     {
@@ -61,7 +69,7 @@ public sealed class BulkEngine : IDisposable
     private BulkEngine(HttpMessageHandler handler, bool disposeHandler, BulkOptions options, HostRegistry? hosts, TimeProvider? timeProvider, RepriseTelemetry? telemetry)
     {
         BulkOptionsValidator.ThrowIfInvalid(options);
-        TimeProvider = timeProvider ?? hosts?.TimeProvider ?? TimeProvider.System;
+        TimeProvider = HostRegistry.SharedTimeProvider(hosts, timeProvider, nameof(timeProvider));
         Policy = new RetryPolicy(options.Retry, TimeProvider);
         Hosts = hosts ?? new HostRegistry(TimeProvider);
         MaxConcurrency = options.MaxConcurrency;

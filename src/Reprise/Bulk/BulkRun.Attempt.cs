@@ -60,7 +60,7 @@ internal sealed partial class BulkRun
             item.PreviousDelay = result.Decision.Delay;
 
             // What this URL's attempt told, for the host's evidence on the next one (a URL failing again is its own trouble).
-            item.UrlHistory = item.UrlHistory.Next(result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _engine.Hosts.Now);
+            item.UrlHistory = item.UrlHistory.Next(result.Signal, afterOwnWait: result.Decision.Source == RetryWaitSource.RetryAfter, _clock.Now);
             if (!item.Retrying)
             {
                 item.Retrying = true;

@@ -27,6 +27,7 @@ internal sealed partial class BulkRun : IDisposable
     private readonly BulkEngine _engine;
     private readonly BulkCounters _counters;
     private readonly TimeProvider _time;
+    private readonly RegistryClock _clock;
     private readonly RetryPolicy _policy;
     private readonly AttemptExecutor _executor;
     private readonly RepriseOptions _retry;
@@ -65,6 +66,7 @@ internal sealed partial class BulkRun : IDisposable
         _engine = engine;
         _counters = engine.Counters;
         _time = engine.TimeProvider;
+        _clock = engine.Hosts.Clock;
         _policy = engine.Policy;
         _retry = engine.Policy.Options;
         _telemetry = engine.Telemetry;
@@ -76,7 +78,7 @@ internal sealed partial class BulkRun : IDisposable
         _readAheadLow = _readAheadHigh / 2;
         _ready = Channel.CreateUnbounded<BulkWorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _results = Channel.CreateUnbounded<BulkResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-        _waiting = new DelayQueue<BulkWorkItem>(_time, static (item, state) => ((BulkRun)state!).OnDue(item), this);
+        _waiting = new DelayQueue<BulkWorkItem>(_clock, static (item, state) => ((BulkRun)state!).OnDue(item), this);
         _onLeaderWoken = OnDue;
     }
 

@@ -5,37 +5,40 @@ namespace Reprise.Bulk;
 
 /// <summary>
 /// Holds work that must wait (a retry's backoff or <c>Retry-After</c>, a host that is paused or at its limit) and hands
-/// each item back when its time comes. One <see cref="ITimer"/> of the <see cref="TimeProvider"/> is armed for the
-/// earliest due time, so a million waiting items cost one timer, and waiting items hold no worker.
+/// each item back when its time comes. One <see cref="ITimer"/> of the clock's <see cref="TimeProvider"/> is armed for
+/// the earliest due time, so a million waiting items cost one timer, and waiting items hold no worker.
 /// </summary>
 /// <remarks>
-/// Items due at the same time come out in the order they went in. The callback runs on the timer's thread (inline
-/// in <c>FakeTimeProvider.Advance</c>), outside the lock, and must be cheap and never throw: the bulk engine's only
-/// writes the item to an unbounded channel.
+/// Due times are registry times (<see cref="RegistryClock"/>), the time the host gates compute in, so a parked
+/// item's due time and its host's pause end are numbers on one scale. Items due at the same time come out in the order
+/// they went in. The callback runs on the timer's thread (inline in <c>FakeTimeProvider.Advance</c>), outside the lock,
+/// and must be cheap and never throw: the bulk engine's only writes the item to an unbounded channel.
 /// </remarks>
 /// <typeparam name="T">The type of the waiting items.</typeparam>
 internal sealed class DelayQueue<T> : IDisposable
 {
-    private readonly PriorityQueue<T, (long Due, long Sequence)> _queue = new();
-    private readonly TimeProvider _timeProvider;
+    private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
+
+    private readonly PriorityQueue<T, (TimeSpan Due, long Sequence)> _queue = new();
+    private readonly RegistryClock _clock;
     private readonly Action<T, object?> _onDue;
     private readonly object? _state;
     private readonly ITimer _timer;
     private readonly object _lock = new();
     private long _sequence;
-    private long _armedFor = long.MaxValue;
+    private TimeSpan _armedFor = TimeSpan.MaxValue;
     private bool _closed;
 
     /// <summary>Initializes a new instance of the <see cref="DelayQueue{T}"/> class.</summary>
-    /// <param name="timeProvider">The clock.</param>
+    /// <param name="clock">The clock: the registry's, whose time the due times are in.</param>
     /// <param name="onDue">Called with each item when it is due, and with the <paramref name="state"/>.</param>
     /// <param name="state">The state passed to <paramref name="onDue"/>, so the callback needs no closure.</param>
-    public DelayQueue(TimeProvider timeProvider, Action<T, object?> onDue, object? state)
+    public DelayQueue(RegistryClock clock, Action<T, object?> onDue, object? state)
     {
-        _timeProvider = timeProvider;
+        _clock = clock;
         _onDue = onDue;
         _state = state;
-        _timer = timeProvider.CreateTimer(static s => ((DelayQueue<T>)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = clock.Provider.CreateTimer(static s => ((DelayQueue<T>)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets how many items are waiting.</summary>
@@ -71,8 +74,8 @@ internal sealed class DelayQueue<T> : IDisposable
             return true;
         }
 
-        var now = _timeProvider.GetTimestamp();
-        var due = now + ToTimestampTicks(delay);
+        var now = _clock.Now;
+        var due = now + delay;
         lock (_lock)
         {
             if (_closed)
@@ -97,7 +100,7 @@ internal sealed class DelayQueue<T> : IDisposable
         lock (_lock)
         {
             _closed = true;
-            _armedFor = long.MaxValue;
+            _armedFor = TimeSpan.MaxValue;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             var items = new List<T>(_queue.Count);
             while (_queue.TryDequeue(out var item, out _))
@@ -119,8 +122,8 @@ internal sealed class DelayQueue<T> : IDisposable
         var count = 0;
         lock (_lock)
         {
-            _armedFor = long.MaxValue;
-            var now = _timeProvider.GetTimestamp();
+            _armedFor = TimeSpan.MaxValue;
+            var now = _clock.Now;
             while (_queue.TryPeek(out var item, out var priority))
             {
                 if (priority.Due > now)
@@ -158,21 +161,14 @@ internal sealed class DelayQueue<T> : IDisposable
         }
     }
 
-    private void Arm(long due, long now)
+    private void Arm(TimeSpan due, TimeSpan now)
     {
         Debug.Assert(Monitor.IsEntered(_lock), "Armed under the lock so that arming for an earlier item always wins.");
         _armedFor = due;
 
-        // Never armed for zero or less: a fake clock would fire inline, re-entering the lock mid-update.
-        var wait = Math.Max(1, due - now);
-        _timer.Change(FromTimestampTicks(wait), Timeout.InfiniteTimeSpan);
-    }
-
-    private long ToTimestampTicks(TimeSpan delay) => TimestampTicks.From(delay, _timeProvider);
-
-    private TimeSpan FromTimestampTicks(long ticks)
-    {
-        var span = TimestampTicks.ToTimeSpan(ticks, _timeProvider);
-        return span < TimeSpan.FromTicks(1) ? TimeSpan.FromTicks(1) : span;
+        // Never armed for zero or less: a fake clock would fire inline, re-entering the lock mid-update. A timer that
+        // fires after the wait finds the due item due: registry time is read rounded down to whole ticks, never early.
+        var wait = due - now;
+        _timer.Change(wait < OneTick ? OneTick : wait, Timeout.InfiniteTimeSpan);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Reprise.Timing;
 
 namespace Reprise.Hosts;
 
@@ -20,8 +21,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     private static readonly RateLimitLease FailedLease = new Lease(isAcquired: false);
 
     private readonly Lock _lock = new();
-    private readonly TimeProvider _timeProvider;
-    private readonly long _origin;
+    private readonly RegistryClock _clock;
     private readonly RateMeter _meter = new();
     private readonly CubicRateController _controller;
     private bool _engaged;
@@ -35,10 +35,10 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     private long _successful;
     private long _failed;
 
-    public AdaptiveRateLimiter(TimeProvider timeProvider, long origin, double beta = HostCoordinationDefaults.CubicBeta, double scale = HostCoordinationDefaults.CubicScale)
+    /// <summary>Initializes a new instance of the <see cref="AdaptiveRateLimiter"/> class on its registry's clock, whose time its callers pass.</summary>
+    public AdaptiveRateLimiter(RegistryClock clock, double beta = HostCoordinationDefaults.CubicBeta, double scale = HostCoordinationDefaults.CubicScale)
     {
-        _timeProvider = timeProvider;
-        _origin = origin;
+        _clock = clock;
         _controller = new CubicRateController(beta, scale);
     }
 
@@ -66,7 +66,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    private TimeSpan Now => _timeProvider.GetElapsedTime(_origin);
+    private TimeSpan Now => _clock.Now;
 
     private double Capacity => Math.Max(1, _fillRate * HostCoordinationDefaults.RateBurst.TotalSeconds);
 
@@ -296,7 +296,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
             try
             {
-                await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _clock.Provider, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

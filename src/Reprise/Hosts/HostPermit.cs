@@ -53,7 +53,7 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Reports what the attempt told us about the host. Only the first report counts.</summary>
     /// <param name="signal">The outcome of the attempt.</param>
     /// <param name="serverRetryAfter">The (already capped) wait the server asked for, if any.</param>
-    /// <param name="completedAt">When the attempt ended, on the registry's clock (<see cref="HostRegistry.TimeAt"/>); now when null.</param>
+    /// <param name="completedAt">When the attempt ended, on the registry's clock (<see cref="Timing.RegistryClock.TimeAt"/>); now when null.</param>
     /// <param name="roundTrip">
     /// For a response, the time from sending to its headers; null for a timeout, a transport error or a cancellation,
     /// which measure no round trip.

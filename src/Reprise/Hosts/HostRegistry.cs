@@ -45,21 +45,24 @@ public sealed class HostRegistry
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
         options.Validate();
-        TimeProvider = timeProvider ?? TimeProvider.System;
+        Clock = new RegistryClock(timeProvider ?? TimeProvider.System);
         Options = options.Clone();
-        _context = new HostContext(Options, TimeProvider, random);
+        _context = new HostContext(Options, Clock, random);
 
         // Sweeping every quarter of the idle timeout drops an idle host at most 1.25 timeouts after its last use.
         _sweepInterval = TimeSpan.FromTicks(Options.IdleTimeout.Ticks / 4);
     }
 
-    /// <summary>Gets the time source of this registry.</summary>
-    public TimeProvider TimeProvider { get; }
+    /// <summary>Gets the time source of this registry, and of every handler and bulk engine that shares it.</summary>
+    public TimeProvider TimeProvider => Clock.Provider;
 
     /// <summary>Gets how many hosts the registry tracks now.</summary>
     public int Count => Volatile.Read(ref _count);
 
     internal HostCoordinationOptions Options { get; }
+
+    /// <summary>Gets the registry's clock: the one time of its hosts, its handlers and its bulk runs.</summary>
+    internal RegistryClock Clock { get; }
 
     /// <summary>
     /// Adds <paramref name="observer"/> to those who hear state changes of this registry's hosts, unless one that reports
@@ -85,7 +88,7 @@ public sealed class HostRegistry
     /// <returns>One snapshot per host, in no particular order.</returns>
     public IReadOnlyList<HostSnapshot> GetSnapshots()
     {
-        MaybeSweep(_context.Now);
+        MaybeSweep(Clock.Now);
         var snapshots = new List<HostSnapshot>(Count);
         foreach (var pair in _states)
         {
@@ -112,19 +115,32 @@ public sealed class HostRegistry
     /// <returns>A view of the host's rate limiter (disposing it ends the view, not the host's limiter), or null.</returns>
     public RateLimiter? GetRateLimiter(Uri uri) => GetState(uri).RateLimiter is { } limiter ? new SharedLimiterView(limiter) : null;
 
-    internal HostState GetState(Uri uri) => GetState(uri, _context.Now);
+    internal HostState GetState(Uri uri) => GetState(uri, Clock.Now);
 
     /// <summary>Gets the host's state, created when new, at <paramref name="timestamp"/>: a reading of the registry's clock.</summary>
-    internal HostState GetState(Uri uri, long timestamp) => GetState(uri, TimeAt(timestamp));
+    internal HostState GetState(Uri uri, long timestamp) => GetState(uri, Clock.TimeAt(timestamp));
 
-    /// <summary>Gets the registry's time now.</summary>
-    internal TimeSpan Now => _context.Now;
+    /// <summary>
+    /// Gets the time source of a handler or a bulk engine built with <paramref name="hosts"/> and
+    /// <paramref name="timeProvider"/>: the registry's, since host gates, waits and stamps must read one clock; the given
+    /// one (or the system's) when there is no registry yet, which is then built with it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="timeProvider"/> is not the registry's <see cref="TimeProvider"/>.</exception>
+    internal static TimeProvider SharedTimeProvider(HostRegistry? hosts, TimeProvider? timeProvider, string paramName)
+    {
+        if (hosts is null)
+        {
+            return timeProvider ?? TimeProvider.System;
+        }
 
-    /// <summary>Gets the registry's time (time since it was created) at <paramref name="timestamp"/>, a reading of its clock.</summary>
-    internal TimeSpan TimeAt(long timestamp) => TimeProvider.GetElapsedTime(_context.Origin, timestamp);
+        if (timeProvider is not null && !ReferenceEquals(timeProvider, hosts.TimeProvider))
+        {
+            throw new ArgumentException(
+                "The time provider must be the host registry's (HostRegistry.TimeProvider): build the registry with it, or pass null.", paramName);
+        }
 
-    /// <summary>Gets the reading of the registry's clock at <paramref name="time"/>, a time of the registry; the inverse of <see cref="TimeAt"/>.</summary>
-    internal long TimestampAt(TimeSpan time) => _context.Origin + TimestampTicks.From(time, TimeProvider);
+        return hosts.TimeProvider;
+    }
 
     private HostState GetState(Uri uri, TimeSpan now)
     {

@@ -50,7 +50,7 @@ internal sealed partial class HostState
         _circuit = CircuitController.For(_options, OnCircuitChanged);
         _throttle = RetryThrottle.For(_options);
         _concurrency = AdaptiveConcurrencyLimiter.For(_options, context.TimeProvider);
-        _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.TimeProvider, context.Origin) : null;
+        _rate = _options.AdaptiveRateEnabled ? new AdaptiveRateLimiter(context.Clock) : null;
         _fixedRate = FixedRate.For(_options, out _fixedRateInterval);
         _evidence = new HostEvidence(_options.CircuitBreakerFailureThreshold, rateManaged: _rate is not null, checkThrottles: _options.PauseEnabled || _rate is not null);
         _lastSeenTicks = context.Now.Ticks;

@@ -1,13 +1,20 @@
 using Microsoft.Extensions.Time.Testing;
 using Reprise.Bulk;
 using Reprise.Tests.TestSupport;
+using Reprise.Timing;
 
 namespace Reprise.Tests.Bulk;
 
 public class DelayQueueTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+    private readonly RegistryClock _clock;
     private readonly List<string> _released = [];
+
+    public DelayQueueTests()
+    {
+        _clock = new RegistryClock(_time);
+    }
 
     [Fact]
     public void TryEnqueue_DifferentDelays_ReleasesInDueOrderOnlyWhenDue()
@@ -95,7 +102,7 @@ public class DelayQueueTests
     {
         DelayQueue<string>? queue = null;
         queue = new DelayQueue<string>(
-            _time,
+            _clock,
             (item, _) =>
             {
                 _released.Add(item);
@@ -145,6 +152,23 @@ public class DelayQueueTests
         Assert.Equal(0, queue.Count);
     }
 
+    [Fact]
+    public void TryEnqueue_NanosecondClockBetweenTicks_ReleasesWhenDueAndNotBefore()
+    {
+        // Registry time is read rounded down to whole ticks: 99 ns into a tick, the item is due one second from its start.
+        var time = new NanosecondTimeProvider();
+        var clock = new RegistryClock(time);
+        time.Nanoseconds = 99;
+        using var queue = new DelayQueue<string>(clock, static (item, state) => ((List<string>)state!).Add(item), _released);
+
+        queue.TryEnqueue("1s", TimeSpan.FromSeconds(1));
+        time.AdvanceInline(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        Assert.Empty(_released);
+
+        time.AdvanceInline(TimeSpan.FromTicks(1));
+        Assert.Equal(["1s"], _released);
+    }
+
     private DelayQueue<string> CreateQueue()
-        => new(_time, static (item, state) => ((List<string>)state!).Add(item), _released);
+        => new(_clock, static (item, state) => ((List<string>)state!).Add(item), _released);
 }

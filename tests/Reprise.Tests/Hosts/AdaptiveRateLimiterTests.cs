@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Reprise.Hosts;
+using Reprise.Timing;
 
 namespace Reprise.Tests.Hosts;
 
@@ -10,7 +11,7 @@ public sealed class AdaptiveRateLimiterTests
 
     public AdaptiveRateLimiterTests()
     {
-        _limiter = new AdaptiveRateLimiter(_time, _time.GetTimestamp());
+        _limiter = new AdaptiveRateLimiter(new RegistryClock(_time));
     }
 
     private TimeSpan Now => TimeSpan.Zero + (_time.GetUtcNow() - _start);

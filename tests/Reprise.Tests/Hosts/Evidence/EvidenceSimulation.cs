@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Reprise.Hosts;
 using Reprise.Hosts.Evidence;
+using Reprise.Timing;
 
 namespace Reprise.Tests.Hosts.Evidence;
 
@@ -16,7 +17,7 @@ internal sealed class EvidenceSimulation
     private static readonly TimeSpan MaxOpenInterval = TimeSpan.FromSeconds(30);
     private readonly PriorityQueue<Action, (long Ticks, long Order)> _events = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
-    private readonly long _origin;
+    private readonly RegistryClock _clock;
     private readonly ISimServer _server;
     private readonly Queue<Item> _readyRetries = new();
     private readonly HostEvidence? _evidence;
@@ -45,11 +46,11 @@ internal sealed class EvidenceSimulation
         MaxConcurrency = concurrency;
         Coordinated = coordinated;
         _limit = concurrency;
-        _origin = _time.GetTimestamp();
+        _clock = new RegistryClock(_time);
         if (coordinated)
         {
             _evidence = new HostEvidence(failureThreshold, rateManaged: true);
-            _rate = new AdaptiveRateLimiter(_time, _origin);
+            _rate = new AdaptiveRateLimiter(_clock);
         }
     }
 
@@ -105,7 +106,7 @@ internal sealed class EvidenceSimulation
 
     public AdaptiveRateLimiter? Rate => _rate;
 
-    public TimeSpan Now => _time.GetElapsedTime(_origin);
+    public TimeSpan Now => _clock.Now;
 
     private TimeSpan PerAttempt => _evidence!.ProbeTimeout(AttemptTimeout) + OpenInterval;
 

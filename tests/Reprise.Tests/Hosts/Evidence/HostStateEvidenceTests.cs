@@ -80,7 +80,7 @@ public sealed class HostStateEvidenceTests
             for (int attempt = 1; attempt <= 4; attempt++)
             {
                 Send(clock, history, HostSignal.Failed);
-                history = new UrlHistory(key, attempt + 1, HostSignal.Failed, AfterOwnWait: false, history.FirstFailedAt ?? clock.Registry.TimeAt(clock.Time.GetTimestamp()));
+                history = new UrlHistory(key, attempt + 1, HostSignal.Failed, AfterOwnWait: false, history.FirstFailedAt ?? clock.Registry.Clock.TimeAt(clock.Time.GetTimestamp()));
             }
         }
 
@@ -115,7 +115,7 @@ public sealed class HostStateEvidenceTests
         for (long key = 1; key <= 200; key++)
         {
             Send(clock, UrlHistory.First(key), HostSignal.TimedOut);
-            Send(clock, new UrlHistory(key, 2, HostSignal.TimedOut, AfterOwnWait: false, clock.Registry.TimeAt(clock.Time.GetTimestamp())), HostSignal.Accepted);
+            Send(clock, new UrlHistory(key, 2, HostSignal.TimedOut, AfterOwnWait: false, clock.Registry.Clock.TimeAt(clock.Time.GetTimestamp())), HostSignal.Accepted);
         }
 
         Assert.Equal(100, clock.Snapshot.ConcurrencyLimit);
@@ -129,7 +129,7 @@ public sealed class HostStateEvidenceTests
         var permits = Enumerable.Range(0, 10).Select(_ => clock.State.TryAcquire(isRetry: false)).ToList(); // the limit binds
         Send(clock, UrlHistory.First(1), HostSignal.TimedOut, permits: permits);
 
-        Send(clock, new UrlHistory(1, 2, HostSignal.TimedOut, AfterOwnWait: false, clock.Registry.TimeAt(clock.Time.GetTimestamp())), HostSignal.TimedOut, permits: permits);
+        Send(clock, new UrlHistory(1, 2, HostSignal.TimedOut, AfterOwnWait: false, clock.Registry.Clock.TimeAt(clock.Time.GetTimestamp())), HostSignal.TimedOut, permits: permits);
 
         Assert.True(clock.Snapshot.ConcurrencyLimit < 10);
     }
