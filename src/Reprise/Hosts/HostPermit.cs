@@ -10,14 +10,19 @@ namespace Reprise.Hosts;
 internal sealed class HostPermit : IDisposable
 {
     private readonly HostState? _state;
-    private int _completed;
-    private int _disposed;
-    private int _slotHeld;
+    // The permit's state in one word, to keep it (allocated per attempt) small: completed, disposed, holding its slot,
+    // and released early (TryReleaseSlotEarly).
+    private const int Completed = 1;
+    private const int Disposed = 2;
+    private const int SlotHeld = 4;
+    private const int Early = 8;
+
+    private int _flags;
 
     private HostPermit(HostState? state, bool isAcquired, HostDenialReason denialReason, TimeSpan waitHint, int slotHeld = 0)
     {
         _state = state;
-        _slotHeld = slotHeld;
+        _flags = slotHeld == 1 ? SlotHeld : 0;
         IsAcquired = isAcquired;
         DenialReason = denialReason;
         WaitHint = waitHint;
@@ -60,7 +65,7 @@ internal sealed class HostPermit : IDisposable
     /// </param>
     public void Complete(HostSignal signal, TimeSpan? serverRetryAfter, TimeSpan? completedAt = null, TimeSpan? roundTrip = null)
     {
-        if (_state is null || !IsAcquired || Interlocked.Exchange(ref _completed, 1) != 0)
+        if (_state is null || !IsAcquired || !TrySet(Completed))
         {
             return;
         }
@@ -71,13 +76,13 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Frees the concurrency slot; a permit disposed without <see cref="Complete"/> counts as cancelled.</summary>
     public void Dispose()
     {
-        if (_state is null || !IsAcquired || Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_state is null || !IsAcquired || !TrySet(Disposed))
         {
             return;
         }
 
         Complete(HostSignal.Cancelled, null);
-        if (HoldsSlot && Interlocked.Exchange(ref _slotHeld, 0) == 1)
+        if (HoldsSlot && TryClear(SlotHeld))
         {
             _state.ReleaseSlot();
         }
@@ -93,7 +98,7 @@ internal sealed class HostPermit : IDisposable
     internal UrlHistory History { get; private init; }
 
     /// <summary>Gets whether the attempt gave its concurrency slot back while still in flight, as hung (<see cref="InFlightAttempts"/>).</summary>
-    internal bool ReleasedEarly { get; private set; }
+    internal bool ReleasedEarly => (Volatile.Read(ref _flags) & Early) != 0;
 
     /// <summary>Gets or sets the next older attempt holding a slot on the same host (<see cref="InFlightAttempts"/>' list).</summary>
     internal HostPermit? Older { get; set; }
@@ -105,14 +110,20 @@ internal sealed class HostPermit : IDisposable
     /// <remarks>The caller frees the slot; <see cref="Dispose"/> then frees nothing.</remarks>
     internal bool TryReleaseSlotEarly()
     {
-        if (Interlocked.Exchange(ref _slotHeld, 0) != 1)
+        if (!TryClear(SlotHeld))
         {
             return false;
         }
 
-        ReleasedEarly = true;
+        Interlocked.Or(ref _flags, Early);
         return true;
     }
+
+    /// <summary>Sets <paramref name="flag"/>; true when this call set it.</summary>
+    private bool TrySet(int flag) => (Interlocked.Or(ref _flags, flag) & flag) == 0;
+
+    /// <summary>Clears <paramref name="flag"/>; true when this call cleared it.</summary>
+    private bool TryClear(int flag) => (Interlocked.And(ref _flags, ~flag) & flag) != 0;
 
     internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
     {
