@@ -11,7 +11,7 @@ internal static partial class FetchProcess
     /// <summary>The longest one process may run; a capped run counts what it wrote.</summary>
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(150);
 
-    public static async Task<FetchOutcome> RunAsync(string cli, IReadOnlyList<string> urls, string? redis, CancellationToken cancellationToken)
+    public static async Task<FetchOutcome> RunAsync(string cli, IReadOnlyList<string> urls, string? redis, CancellationToken cancellationToken, string deadline = "2m")
     {
         var directory = Directory.CreateTempSubdirectory("reprise-scaleout-");
         try
@@ -30,7 +30,7 @@ internal static partial class FetchProcess
                 start.FileName = cli;
             }
 
-            foreach (var arg in (string[])["fetch", input, "--out", output, "--deadline", "2m"])
+            foreach (var arg in (string[])["fetch", input, "--out", output, "--deadline", deadline])
             {
                 start.ArgumentList.Add(arg);
             }

@@ -9,6 +9,7 @@ if (args is ["--garnet", var port])
 }
 
 int runs = args is ["--runs", var n, ..] ? int.Parse(n, CultureInfo.InvariantCulture) : 3;
+bool outageOnly = args.Contains("--outage-only");
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -16,4 +17,4 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await new ScaleOutBench(runs, Console.Out).RunAsync(cancellation.Token);
+return await new ScaleOutBench(runs, Console.Out, outageOnly).RunAsync(cancellation.Token);

@@ -10,7 +10,7 @@ namespace Reprise.ScaleOut;
 /// the host saw, and aggregate throughput (ok results / wall time of the slowest) against 200/s. (2) One process, no
 /// faults, Redis on and off alternated: the throughput ratio and the Redis round trips per request.
 /// </summary>
-internal sealed class ScaleOutBench(int runs, TextWriter output)
+internal sealed class ScaleOutBench(int runs, TextWriter output, bool outageOnly = false)
 {
     private const int Processes = 3;
     private const int UrlsPerProcess = 1000;
@@ -32,8 +32,21 @@ internal sealed class ScaleOutBench(int runs, TextWriter output)
         var local = new List<GroupRun>();
         var soloOn = new List<FetchOutcome>();
         var soloOff = new List<FetchOutcome>();
+        var outages = (Shared: new List<OutageRun>(), Alone: new List<OutageRun>());
         for (int run = 0; run < runs; run++)
         {
+            foreach (var withRedis in run % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                var outage = await OutageScenario.RunAsync(cli, withRedis ? redis : null, cancellationToken);
+                (withRedis ? outages.Shared : outages.Alone).Add(outage);
+                output.WriteLine($"run {run + 1} outage, {(withRedis ? "shared" : "alone ")}: {OutageScenario.Describe(outage)}");
+            }
+
+            if (outageOnly)
+            {
+                continue;
+            }
+
             // Alternated, and the order flipped every run, so drift in the machine's load falls on both.
             foreach (var withRedis in run % 2 == 0 ? new[] { true, false } : [false, true])
             {
@@ -51,7 +64,12 @@ internal sealed class ScaleOutBench(int runs, TextWriter output)
             }
         }
 
-        WriteTable(shared, local, soloOn, soloOff);
+        WriteOutageTable(outages.Shared, outages.Alone);
+        if (!outageOnly)
+        {
+            WriteTable(shared, local, soloOn, soloOff);
+        }
+
         return 0;
     }
 
@@ -108,6 +126,24 @@ internal sealed class ScaleOutBench(int runs, TextWriter output)
 
         void Row(string name, Func<GroupRun, double> value, string format)
             => output.WriteLine($"| {name} | {Median(shared.Select(value)).ToString(format, CultureInfo.InvariantCulture)} | {Median(local.Select(value)).ToString(format, CultureInfo.InvariantCulture)} |");
+    }
+
+    private void WriteOutageTable(List<OutageRun> shared, List<OutageRun> alone)
+    {
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Outage, three processes of 200 URLs, 503 after 200 ms for the whole run, 20 s deadline; medians of {shared.Count} alternated runs each (worst in brackets)."));
+        output.WriteLine();
+        output.WriteLine("| outage seen by three processes | shared through Redis | each alone |");
+        output.WriteLine("|---|---:|---:|");
+        Row($"requests in flight at once after the opening ({OutageScenario.OpeningSeconds} s)", static r => r.MaxAfterOpening);
+        Row("seconds after the opening with more than one in flight", static r => r.SecondsAboveOne);
+        Row("seconds after the opening", static r => r.SecondsAfterOpening);
+        Row("requests the host saw", static r => r.Requests);
+        Row("in flight at once over the whole run", static r => r.MaxInFlight);
+
+        void Row(string name, Func<OutageRun, double> value)
+            => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {Median(shared.Select(value)):0} ({shared.Select(value).DefaultIfEmpty().Max():0}) | {Median(alone.Select(value)):0} ({alone.Select(value).DefaultIfEmpty().Max():0}) |"));
     }
 
     private static double Median(IEnumerable<double> values)

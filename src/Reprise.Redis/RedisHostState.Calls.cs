@@ -14,11 +14,20 @@ public sealed partial class RedisHostState
             return;
         }
 
-        if (!_link.IsUp)
+        if (_link.IsUp)
         {
-            return;
+            var sync = StartSyncLocked(view, now);
+            Track(SyncAsync(view, sync));
         }
+    }
 
+    /// <summary>Whether a lease asked now should carry the sync: it is at least half due, so a lease every half interval or more often makes every sync.</summary>
+    private bool SyncRidesLocked(SharedHostView view, long now)
+        => !view.SyncInFlight && 2 * (now - view.SyncedAt) >= SharedCounts.SyncInterval(now - view.FirstSyncAt, _options.CacheValidity);
+
+    /// <summary>Marks a sync under way and takes the counts it adds; they are kept for the next one if it fails.</summary>
+    private PendingSync StartSyncLocked(SharedHostView view, long now)
+    {
         view.SyncInFlight = true;
         view.SyncedAt = now;
         if (view.FirstSyncAt == 0)
@@ -26,45 +35,56 @@ public sealed partial class RedisHostState
             view.FirstSyncAt = now;
         }
 
-        long requests = view.PendingRequests, accepts = view.PendingAccepts;
+        var sync = new PendingSync(now, view.PendingRequests, view.PendingAccepts);
         view.PendingRequests = view.PendingAccepts = 0;
-        Track(SyncAsync(view, now, requests, accepts));
+        return sync;
     }
 
-    private async Task SyncAsync(SharedHostView view, long now, long requests, long accepts)
+    private async Task SyncAsync(SharedHostView view, PendingSync sync)
     {
-        long bucketMs = BucketMs;
-        long bucket = now / bucketMs;
-        var keys = new RedisKey[3 + RedisHostStateDefaults.ThrottleBuckets];
-        keys[0] = _keys.Pause(view.Host);
-        keys[1] = _keys.Circuit(view.Host);
-        keys[2] = _keys.Present(view.Host);
-        for (int i = 0; i < RedisHostStateDefaults.ThrottleBuckets; i++)
-        {
-            keys[3 + i] = _keys.ThrottleBucket(view.Host, bucket - i);
-        }
-
-        RedisValue[] args = [requests, accepts, bucketMs * (RedisHostStateDefaults.ThrottleBuckets + 1), _id, now, 2 * (long)_options.CacheValidity.TotalMilliseconds];
-        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Sync, keys, args)).ConfigureAwait(false);
+        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Sync, SyncKeys(view, sync), SyncArgs(sync))).ConfigureAwait(false);
         lock (view.Lock)
         {
-            view.SyncInFlight = false;
-            if (result is null || result.Length < 5)
-            {
-                // Not shared: kept for the next sync.
-                view.PendingRequests += requests;
-                view.PendingAccepts += accepts;
-                return;
-            }
-
-            var reply = (RedisResult[])result!;
-            SharedHostMessage.ApplyPause(view, SharedHostMessage.FirstNumber((string?)reply[0]));
-            SharedHostMessage.ApplyCircuit(view, (string?)reply[1]);
-            view.SharedRequests = (long)reply[2];
-            view.SharedAccepts = (long)reply[3];
-            view.Present = (int)reply[4];
-            view.CountsReadAt = NowMs();
+            EndSyncLocked(view, sync, result is null ? null : (RedisResult[])result!, 0);
         }
+    }
+
+    private RedisKey[] SyncKeys(SharedHostView view, PendingSync sync, int offset = 0)
+    {
+        long bucket = sync.Now / BucketMs;
+        var keys = new RedisKey[offset + 3 + RedisHostStateDefaults.ThrottleBuckets];
+        keys[offset] = _keys.Pause(view.Host);
+        keys[offset + 1] = _keys.Circuit(view.Host);
+        keys[offset + 2] = _keys.Present(view.Host);
+        for (int i = 0; i < RedisHostStateDefaults.ThrottleBuckets; i++)
+        {
+            keys[offset + 3 + i] = _keys.ThrottleBucket(view.Host, bucket - i);
+        }
+
+        return keys;
+    }
+
+    private RedisValue[] SyncArgs(PendingSync sync)
+        => [sync.Requests, sync.Accepts, BucketMs * (RedisHostStateDefaults.ThrottleBuckets + 1), _id, sync.Now, 2 * (long)_options.CacheValidity.TotalMilliseconds];
+
+    /// <summary>Applies a sync's answer, from <paramref name="reply"/>[<paramref name="at"/>] on; none (Redis failed) keeps its counts for the next.</summary>
+    private void EndSyncLocked(SharedHostView view, PendingSync sync, RedisResult[]? reply, int at)
+    {
+        view.SyncInFlight = false;
+        if (reply is null || reply.Length < at + 5)
+        {
+            // Not shared: kept for the next sync.
+            view.PendingRequests += sync.Requests;
+            view.PendingAccepts += sync.Accepts;
+            return;
+        }
+
+        SharedHostMessage.ApplyPause(view, SharedHostMessage.FirstNumber((string?)reply[at]));
+        SharedHostMessage.ApplyCircuit(view, (string?)reply[at + 1]);
+        view.SharedRequests = (long)reply[at + 2];
+        view.SharedAccepts = (long)reply[at + 3];
+        view.Present = (int)reply[at + 4];
+        view.CountsReadAt = NowMs();
     }
 
     private void SharePauseLocked(SharedHostView view, long now)
@@ -158,7 +178,10 @@ public sealed partial class RedisHostState
         Track(_link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.EndProbe, keys, args)));
     }
 
-    /// <summary>Leases tokens of the host's rate (<paramref name="perSecond"/>, every process's); while Redis is down, makes this process's share of it.</summary>
+    /// <summary>
+    /// Leases tokens of the host's rate (<paramref name="perSecond"/>, every process's), with the host's sync in the same
+    /// round trip when it is half due; while Redis is down, makes this process's share of it.
+    /// </summary>
     private void StartLeaseLocked(SharedHostView view, double now, double perSecond)
     {
         if (!_link.IsUp)
@@ -174,32 +197,47 @@ public sealed partial class RedisHostState
         }
 
         view.LeaseInFlight = true;
+        double ahead = _options.TokenLeaseAhead.TotalMilliseconds;
         RedisValue[] args =
         [
-            Invariant(now), Invariant(1000 / perSecond), _options.RateBurst, Invariant(_options.TokenLeaseAhead.TotalMilliseconds),
+            Invariant(now), Invariant(1000 / perSecond), _options.RateBurst, Invariant(ahead),
             _id, view.RateLowered ? "1" : "0", (long)RedisHostStateDefaults.RateLeadTime.TotalMilliseconds,
+            TokenLease.MinLeaseTokens, Invariant(TokenLease.MaxSpanFactor * ahead), Invariant(TokenLease.ReachFactor * ahead),
         ];
         view.RateLowered = false;
         view.ThrottledSinceLease = false;
-        Track(LeaseAsync(view, args));
+        long nowMs = (long)now;
+        PendingSync? sync = SyncRidesLocked(view, nowMs) ? StartSyncLocked(view, nowMs) : null;
+        Track(LeaseAsync(view, args, sync));
     }
 
-    private async Task LeaseAsync(SharedHostView view, RedisValue[] args)
+    private async Task LeaseAsync(SharedHostView view, RedisValue[] args, PendingSync? sync)
     {
-        var result = await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, [_keys.Rate(view.Host), _keys.RateLead(view.Host)], args)).ConfigureAwait(false);
+        RedisKey[] leaseKeys = [_keys.Rate(view.Host), _keys.RateLead(view.Host)];
+        var result = sync is { } s
+            ? await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseAndSync, [.. leaseKeys, .. SyncKeys(view, s)], [.. args, .. SyncArgs(s)])).ConfigureAwait(false)
+            : await _link.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, leaseKeys, args)).ConfigureAwait(false);
         lock (view.Lock)
         {
             view.LeaseInFlight = false;
-            if (result is null)
+            var reply = result is null ? null : (RedisResult[])result!;
+            if (sync is { } ridden)
+            {
+                EndSyncLocked(view, ridden, reply, 3);
+            }
+
+            if (reply is null)
             {
                 return;
             }
 
-            var reply = (RedisResult[])result!;
             int count = (int)reply[0];
             double value = double.Parse((string)reply[1]!, CultureInfo.InvariantCulture);
             double interval = double.Parse((string)reply[2]!, CultureInfo.InvariantCulture);
             TokenLease.Apply(view, count, value, interval, (double)args[0]);
         }
     }
+
+    /// <summary>A sync under way: when it was asked (Unix ms), and the counts it adds.</summary>
+    private readonly record struct PendingSync(long Now, long Requests, long Accepts);
 }

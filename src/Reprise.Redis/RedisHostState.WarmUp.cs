@@ -9,8 +9,9 @@ public sealed partial class RedisHostState
     private const string WarmUpHost = "reprise-warm-up";
 
     /// <summary>
-    /// Makes one call of each kind (a PING and each script) with a timeout of its own, so that the first calls of a
-    /// run, slow with the connection's and the code's first use and the server's script cache, do not exceed
+    /// Waits for the change channel's subscription (so that changes published from then on arrive), and makes one call
+    /// of each kind (a PING and each script) with a timeout of its own, so that the first calls of a run, slow with the
+    /// connection's and the code's first use and the server's script cache, do not exceed
     /// <see cref="RedisHostStateOptions.OperationTimeout"/> and set the registries on their local state for a
     /// <see cref="RedisHostStateOptions.RejoinInterval"/>. Never throws; a Redis that does not answer is left to the
     /// usual fallback.
@@ -23,15 +24,19 @@ public sealed partial class RedisHostState
         var db = _link.Database;
         long now = NowMs();
         RedisKey[] syncKeys = [_keys.Pause(WarmUpHost), _keys.Circuit(WarmUpHost), _keys.Present(WarmUpHost), _keys.ThrottleBucket(WarmUpHost, 0)];
-        RedisValue[] leaseArgs = [Invariant(now), "1000", 1, "1", _id, "0", 1];
+        RedisValue[] leaseArgs = [Invariant(now), "1000", 1, "1", _id, "0", 1, 1, "1000", "1000"];
+        RedisValue[] syncArgs = [0, 0, 1, _id, now, 1];
+        RedisKey[] leaseKeys = [_keys.Rate(WarmUpHost), _keys.RateLead(WarmUpHost)];
         try
         {
             await Task.WhenAll(
+                _subscription, // Changes published from now on reach this process.
                 db.PingAsync(),
-                db.ScriptEvaluateAsync(RedisScripts.Sync, syncKeys, [0, 0, 1, _id, now, 1]),
+                db.ScriptEvaluateAsync(RedisScripts.Sync, syncKeys, syncArgs),
                 db.ScriptEvaluateAsync(RedisScripts.ExtendLater, [_keys.Pause(WarmUpHost)], ["0", 1, _keys.Channel, "-", "0"]),
                 db.ScriptEvaluateAsync(RedisScripts.EndProbe, [_keys.Circuit(WarmUpHost), _keys.Probe(WarmUpHost)], [_id, "1", "0", 1, _keys.Channel, "-"]),
-                db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, [_keys.Rate(WarmUpHost), _keys.RateLead(WarmUpHost)], leaseArgs))
+                db.ScriptEvaluateAsync(RedisScripts.LeaseTokens, leaseKeys, leaseArgs),
+                db.ScriptEvaluateAsync(RedisScripts.LeaseAndSync, [.. leaseKeys, .. syncKeys], [.. leaseArgs, .. syncArgs]))
                 .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -34,6 +34,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
     private readonly RedisLink _link;
     private readonly Meter? _ownMeter;
     private readonly string _id = Guid.NewGuid().ToString("N");
+    private readonly Task _subscription;
     private int _operations;
 
     /// <summary>Initializes a new instance of the <see cref="RedisHostState"/> class.</summary>
@@ -70,7 +71,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reprise.Redis");
         _link = new RedisLink(connection, _options, logger, meter);
         _link.Rejoined += OnRejoined;
-        _ = _link.SubscribeAsync(OnMessage);
+        _subscription = _link.SubscribeAsync(OnMessage);
     }
 
     /// <summary>Gets how many Redis calls this instance made (round trips, counted by the client).</summary>

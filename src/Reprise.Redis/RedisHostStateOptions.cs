@@ -31,7 +31,9 @@ public sealed class RedisHostStateOptions
 
     /// <summary>
     /// Gets or sets how far ahead a process leases tokens of a host's shared rate in one round trip: at 200 requests/s,
-    /// 200 ms is a batch of 40 tokens, so one Redis round trip per 40 requests.
+    /// 200 ms is a batch of 40 tokens, so one Redis round trip per 40 requests. A lease is at least 32 tokens (a rate
+    /// shared by several processes is a few tokens per horizon each), at most 2.5 times this span of the rate, and
+    /// reaches at most 5 times this far ahead.
     /// </summary>
     /// <value>The default value is 200 milliseconds.</value>
     public TimeSpan TokenLeaseAhead { get; set; } = RedisHostStateDefaults.TokenLeaseAhead;

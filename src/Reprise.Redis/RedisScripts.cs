@@ -43,52 +43,20 @@ internal static class RedisScripts
     /// <summary>
     /// Leases tokens of a host's shared rate (GCRA). KEYS[1] the theoretical arrival time (TAT), KEYS[2] the lead
     /// ("interval holder setAt"); ARGV: now (ms), the caller's interval (ms), burst (tokens), lease-ahead horizon H (ms),
-    /// the caller's id, lowered (1 when the caller's rate fell since its last lease), lead time (ms).
+    /// the caller's id, lowered (1 when the caller's rate fell since its last lease), lead time (ms), the fewest tokens
+    /// of a lease, the longest span of a lease S (ms), the reach R (ms).
     /// <para>
     /// One rate T paces every process: the lead's. A caller follows a lead renewed within the lead time by another
     /// process, unless it lowered its rate below the lead's; otherwise it leads with its own rate, raised at most twofold
     /// per lead time since the lead was last set (a process that never saw a throttle may hold any rate). The lead's
     /// holder renews it with each lease.
     /// </para>
-    /// Grants the tokens whose times fall at or before now + H (at most H / T), starting at max(TAT, now - tau),
-    /// tau = (burst - 1) T; returns { count, first token's time, T } or { 0, wait (ms), T }. Across every process, tokens
+    /// Grants n tokens one T apart (n as <see cref="TokenLease.LeaseSize"/>: H / T, at least the fewest, at most S / T),
+    /// starting at max(TAT, now - tau), tau = (burst - 1) T, as long as they fall at or before now + R (fewer when
+    /// they would not); returns { count, first token's time, T } or { 0, wait (ms), T }. Across every process, tokens
     /// with times in any window of length w number at most w / T + burst while T holds.
     /// </summary>
-    public const string LeaseTokens = """
-        local now = tonumber(ARGV[1])
-        local t = tonumber(ARGV[2])
-        local h = tonumber(ARGV[4])
-        local leadMs = tonumber(ARGV[7])
-        local leads = true
-        local lead = redis.call('GET', KEYS[2])
-        if lead then
-          local lt, lh, la = string.match(lead, '^(%S+) (%S+) (%S+)$')
-          lt = tonumber(lt)
-          la = tonumber(la)
-          if lt and la then
-            if lh ~= ARGV[5] and now - la <= leadMs and (ARGV[6] ~= '1' or t < lt) then
-              t = lt
-              leads = false
-            else
-              local floor = lt / (2 ^ (math.max(0, now - la) / leadMs))
-              if t < floor then t = floor end
-            end
-          end
-        end
-        if leads then
-          redis.call('SET', KEYS[2], tostring(t) .. ' ' .. ARGV[5] .. ' ' .. ARGV[1], 'PX', tostring(60 * leadMs))
-        end
-        local tau = (tonumber(ARGV[3]) - 1) * t
-        local n = math.max(1, math.ceil(h / t))
-        local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-        local start = math.max(tat, now - tau)
-        local k = math.floor((now + h - start) / t) + 1
-        if k > n then k = n end
-        if k < 1 then return { 0, tostring(start - now - h), tostring(t) } end
-        local newTat = start + k * t
-        redis.call('SET', KEYS[1], tostring(newTat), 'PX', tostring(math.ceil(newTat - now + tau + 1000)))
-        return { k, tostring(start), tostring(t) }
-        """;
+    public const string LeaseTokens = LeaseFunction + "return lease(KEYS, ARGV)";
 
     /// <summary>
     /// Reads a host's shared state, adds this process's retry-throttle counts and marks it present. KEYS[1] pause,
@@ -97,23 +65,86 @@ internal static class RedisScripts
     /// (ms), how long a process counts as present (ms). Returns { pause, circuit, requests, accepts, processes present }
     /// summed over the window ('' for a missing key).
     /// </summary>
-    public const string Sync = """
-        if tonumber(ARGV[1]) > 0 or tonumber(ARGV[2]) > 0 then
-          redis.call('HINCRBY', KEYS[4], 'r', ARGV[1])
-          redis.call('HINCRBY', KEYS[4], 'a', ARGV[2])
-          redis.call('PEXPIRE', KEYS[4], ARGV[3])
+    public const string Sync = SyncFunction + "return sync(KEYS, ARGV)";
+
+    /// <summary>
+    /// A lease and a sync in one round trip: KEYS[1..2] and ARGV[1..10] as <see cref="LeaseTokens"/>, then KEYS[3..] and
+    /// ARGV[11..16] as <see cref="Sync"/>. Returns the lease's three values, then the sync's five.
+    /// </summary>
+    public const string LeaseAndSync = LeaseFunction + SyncFunction + """
+        local lk, la, sk, sa = { KEYS[1], KEYS[2] }, {}, {}, {}
+        for i = 1, 10 do la[i] = ARGV[i] end
+        for i = 11, #ARGV do sa[#sa + 1] = ARGV[i] end
+        for i = 3, #KEYS do sk[#sk + 1] = KEYS[i] end
+        local l = lease(lk, la)
+        local s = sync(sk, sa)
+        return { l[1], l[2], l[3], s[1], s[2], s[3], s[4], s[5] }
+        """;
+
+    /// <summary>How many ARGV the lease takes (the sync's follow in <see cref="LeaseAndSync"/>).</summary>
+    public const int LeaseArgCount = 10;
+
+    private const string LeaseFunction = """
+        local function lease(KEYS, ARGV)
+          local now = tonumber(ARGV[1])
+          local t = tonumber(ARGV[2])
+          local h = tonumber(ARGV[4])
+          local leadMs = tonumber(ARGV[7])
+          local leads = true
+          local lead = redis.call('GET', KEYS[2])
+          if lead then
+            local lt, lh, la = string.match(lead, '^(%S+) (%S+) (%S+)$')
+            lt = tonumber(lt)
+            la = tonumber(la)
+            if lt and la then
+              if lh ~= ARGV[5] and now - la <= leadMs and (ARGV[6] ~= '1' or t < lt) then
+                t = lt
+                leads = false
+              else
+                local floor = lt / (2 ^ (math.max(0, now - la) / leadMs))
+                if t < floor then t = floor end
+              end
+            end
+          end
+          if leads then
+            redis.call('SET', KEYS[2], tostring(t) .. ' ' .. ARGV[5] .. ' ' .. ARGV[1], 'PX', tostring(60 * leadMs))
+          end
+          local tau = (tonumber(ARGV[3]) - 1) * t
+          local n = math.max(math.ceil(h / t), tonumber(ARGV[8]))
+          n = math.min(n, math.max(1, math.floor(tonumber(ARGV[9]) / t)))
+          local reach = tonumber(ARGV[10])
+          local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+          local start = math.max(tat, now - tau)
+          local k = math.floor((now + reach - start) / t) + 1
+          if k > n then k = n end
+          if k < 1 then return { 0, tostring(start - now - reach), tostring(t) } end
+          local newTat = start + k * t
+          redis.call('SET', KEYS[1], tostring(newTat), 'PX', tostring(math.ceil(newTat - now + tau + 1000)))
+          return { k, tostring(start), tostring(t) }
         end
-        local r = 0
-        local a = 0
-        for i = 4, #KEYS do
-          local v = redis.call('HMGET', KEYS[i], 'r', 'a')
-          r = r + (tonumber(v[1]) or 0)
-          a = a + (tonumber(v[2]) or 0)
+
+        """;
+
+    private const string SyncFunction = """
+        local function sync(KEYS, ARGV)
+          if tonumber(ARGV[1]) > 0 or tonumber(ARGV[2]) > 0 then
+            redis.call('HINCRBY', KEYS[4], 'r', ARGV[1])
+            redis.call('HINCRBY', KEYS[4], 'a', ARGV[2])
+            redis.call('PEXPIRE', KEYS[4], ARGV[3])
+          end
+          local r = 0
+          local a = 0
+          for i = 4, #KEYS do
+            local v = redis.call('HMGET', KEYS[i], 'r', 'a')
+            r = r + (tonumber(v[1]) or 0)
+            a = a + (tonumber(v[2]) or 0)
+          end
+          redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tostring(tonumber(ARGV[5]) - tonumber(ARGV[6])))
+          redis.call('PEXPIRE', KEYS[3], ARGV[6])
+          local present = redis.call('ZCARD', KEYS[3])
+          return { redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', r, a, present }
         end
-        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tostring(tonumber(ARGV[5]) - tonumber(ARGV[6])))
-        redis.call('PEXPIRE', KEYS[3], ARGV[6])
-        local present = redis.call('ZCARD', KEYS[3])
-        return { redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', r, a, present }
+
         """;
 }

@@ -7,6 +7,30 @@ namespace Reprise.Redis;
 /// </summary>
 internal static class TokenLease
 {
+    /// <summary>The fewest tokens a lease asks for: at most one round trip per this many requests while the rate binds.</summary>
+    public const int MinLeaseTokens = 32;
+
+    /// <summary>The longest span of one lease, in lease-ahead horizons: a process never holds more than this much of the rate in one lease.</summary>
+    public const double MaxSpanFactor = 2.5;
+
+    /// <summary>How far ahead of now a lease may reach, in lease-ahead horizons: room for every process's lease ahead of one's own.</summary>
+    public const double ReachFactor = 5;
+
+    /// <summary>
+    /// How many tokens one lease grants at the shared rate's interval (the lease script computes the same): the
+    /// lease-ahead horizon's worth, at least <see cref="MinLeaseTokens"/> (so that leases at a rate shared by several
+    /// processes are not a few tokens each), at most <see cref="MaxSpanFactor"/> horizons' worth (so that at a low rate
+    /// one process never holds much of it), and at least one.
+    /// </summary>
+    /// <param name="intervalMs">The shared rate's interval (ms per token).</param>
+    /// <param name="leaseAheadMs">The lease-ahead horizon (ms).</param>
+    public static int LeaseSize(double intervalMs, double leaseAheadMs)
+    {
+        double byTime = Math.Ceiling(leaseAheadMs / intervalMs);
+        double most = Math.Max(1, Math.Floor(MaxSpanFactor * leaseAheadMs / intervalMs));
+        return (int)Math.Min(Math.Max(byTime, MinLeaseTokens), most);
+    }
+
     /// <summary>Takes one token at <paramref name="now"/> if one is due.</summary>
     /// <param name="view">The host's view (its lock held).</param>
     /// <param name="now">Unix ms.</param>

@@ -18,6 +18,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
     public async Task Check_PauseSetInOneRegistry_OtherRegistryWaitsWithinCacheValidity(string kind)
     {
         using var shared = new SharedRegistries(_servers.Get(kind), 2);
+        await shared.WarmUpAsync();
         var (a, b) = (shared.Registries[0], shared.Registries[1]);
         using (var first = b.GetState(Host).TryAcquire(isRetry: false))
         {
@@ -94,6 +95,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 
         // The local fixed limit never binds (a large burst): only the shared rate does.
         using var shared = new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false), r => r.RateBurst = Burst);
+        await shared.WarmUpAsync();
         int granted = 0;
         var end = shared.Time.GetUtcNow() + simulated;
         while (shared.Time.GetUtcNow() < end)
@@ -122,6 +124,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
     {
         const double Rate = 200;
         using var shared = new SharedRegistries(_servers.Get(kind), 1, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false));
+        await shared.WarmUpAsync();
         var registry = shared.Registries[0];
         int granted = 0;
         for (int step = 0; step < 1000; step++)
@@ -146,10 +149,50 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task TryTakeToken_ThreeRegistriesSharingTheRate_AtMostOneRoundTripPerTwentyRequestsAtSteadyState(string kind)
+    {
+        // Each registry sends a third of 150/s: time-sized leases would be a few tokens each; counted leases are 32.
+        const double Rate = 150;
+        using var shared = new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false));
+        await shared.WarmUpAsync();
+        long roundTripsBefore = 0;
+        int granted = 0;
+        for (int step = 0; step < 1600; step++)
+        {
+            if (step == 600)
+            {
+                // After 3 s of simulated time (the first syncs, every quarter validity, are over): steady state.
+                (roundTripsBefore, granted) = (shared.States.Sum(s => s.RoundTrips), 0);
+            }
+
+            foreach (var registry in shared.Registries)
+            {
+                while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
+                {
+                    granted++;
+                    permit.Complete(HostSignal.Accepted, null);
+                    permit.Dispose();
+                }
+            }
+
+            await shared.SettleAsync();
+            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        long roundTrips = shared.States.Sum(s => s.RoundTrips) - roundTripsBefore;
+        double perRequest = (double)roundTrips / granted;
+        _output.WriteLine($"{kind}: {roundTrips} round trips for {granted} requests over 5 s: {perRequest:F4} per request");
+        Assert.InRange(granted, (int)(0.8 * Rate * 5), (int)(Rate * 5) + 2);
+        Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({roundTrips} for {granted})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task TryAcquire_FailuresSeenByAnotherRegistry_HoldBackRetriesHere(string kind)
     {
         using var shared = new SharedRegistries(_servers.Get(kind), 2, static o =>
             (o.CircuitBreakerEnabled, o.AdaptiveConcurrencyEnabled, o.AdaptiveRateEnabled, o.FailFastWhenRetryThrottled) = (false, false, false, true));
+        await shared.WarmUpAsync();
         var (a, b) = (shared.Registries[0], shared.Registries[1]);
         using (var first = b.GetState(Host).TryAcquire(isRetry: false))
         {

@@ -21,7 +21,22 @@ public abstract class RedisServerFixture : IDisposable
 
     public abstract bool IsAvailable { get; }
 
-    public IConnectionMultiplexer Connect() => RedisConnections.Connect(Configuration);
+    /// <summary>
+    /// Connects as the library does, then waits (real time, bounded) until the connection is made: it gives up connecting
+    /// in the foreground after 1 s and fails calls at once until it is made, which a loaded machine can take longer for,
+    /// and a test's first calls must not fall back for it.
+    /// </summary>
+    public IConnectionMultiplexer Connect()
+    {
+        var connection = RedisConnections.Connect(Configuration);
+        var watch = Stopwatch.StartNew();
+        while (!connection.IsConnected && watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(10); // Waiting for a connection to be made: not a timing assertion.
+        }
+
+        return connection;
+    }
 
     /// <summary>Stops the server (a failure mid-run); <see cref="Start"/> brings it back on the same port.</summary>
     public abstract void Stop();

@@ -5,6 +5,34 @@ public sealed class TokenLeaseTests
 {
     private const double LeaseAhead = 200;
 
+    [Theory]
+    [InlineData(1, 200)] // 1,000/s: the horizon's worth, over the fewest.
+    [InlineData(5, 40)] // 200/s: 40 tokens, one round trip per 40 requests.
+    [InlineData(10, 32)] // 100/s: the horizon holds 20, the fewest is 32.
+    [InlineData(15, 32)] // 67/s (a third of 200/s): 32 tokens, 480 ms.
+    [InlineData(20, 25)] // 50/s: 32 would span 640 ms; at most 2.5 horizons (500 ms).
+    [InlineData(1000, 1)] // 1/s: one token, never none.
+    public void LeaseSize_IntervalAndHorizon_TheHorizonsWorthAtLeastTheFewestAtMostTheSpan(double intervalMs, int expected)
+    {
+        Assert.Equal(expected, TokenLease.LeaseSize(intervalMs, LeaseAhead));
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(3)]
+    [InlineData(7.5)]
+    [InlineData(12)]
+    [InlineData(60)]
+    [InlineData(5000)]
+    public void LeaseSize_AnyRate_NeverSpansMoreThanTheLongestSpanUnlessOneToken(double intervalMs)
+    {
+        int size = TokenLease.LeaseSize(intervalMs, LeaseAhead);
+
+        Assert.True(size >= 1);
+        Assert.True(size == 1 || size * intervalMs <= TokenLease.MaxSpanFactor * LeaseAhead, $"{size} tokens of {intervalMs} ms");
+        Assert.True(size >= Math.Min(TokenLease.MinLeaseTokens, Math.Floor(TokenLease.MaxSpanFactor * LeaseAhead / intervalMs)));
+    }
+
     [Fact]
     public void TryTake_NoTokens_AsksForALeaseAndWaits()
     {

@@ -23,7 +23,7 @@ internal sealed class HostEngine : IDisposable
         Name = options.Name;
         _time = time;
         _stopping = stopping;
-        Counters = new HostCounters(options.Routes.Select(static r => r.Path), options.CountHeaders);
+        Counters = new HostCounters(options.Routes.Select(static r => r.Path), options.CountHeaders, time);
         _routes = [.. options.Routes.Select((r, i) => new RouteEngine(r, Counters.Route(i), Counters, time))
             .OrderByDescending(static r => r.PrefixLength)];
         var gates = new List<Gate>(2);

@@ -13,6 +13,15 @@ public sealed class ChaosStats
     /// <summary>Gets the most requests the host was serving at once.</summary>
     public long MaxInFlight { get; init; }
 
+    /// <summary>
+    /// Gets, for each whole second since the host started or its counters were reset (up to the last second in which a
+    /// request arrived, within the first hour), the most requests in flight when a request arrived in it, that one
+    /// included (0: none arrived). The most at once over a span of seconds is always reached at an arrival, so the
+    /// maximum over the seconds of a window (an outage's, say) is the most requests served at once in it, counting
+    /// those that arrived earlier and were still being served.
+    /// </summary>
+    public IReadOnlyList<long> MaxInFlightBySecond { get; init; } = [];
+
     /// <summary>Gets the connections the host accepted.</summary>
     public long ConnectionsOpened { get; init; }
 

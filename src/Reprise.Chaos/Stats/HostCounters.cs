@@ -3,6 +3,12 @@ namespace Reprise.Chaos.Stats;
 /// <summary>The live counters of one host: totals, concurrency, connections, and its routes' counters.</summary>
 internal sealed class HostCounters
 {
+    /// <summary>How many seconds the in-flight series covers: the first hour after start or the last reset.</summary>
+    public const int SeriesSeconds = 3600;
+
+    private readonly long[] _maxInFlightBySecond = new long[SeriesSeconds];
+    private readonly TimeProvider _time;
+    private long _seriesStart;
     private readonly StatusCounters _statuses = new();
     private readonly KeyValuePair<string, RouteCounters>[] _routes;
     private long _total;
@@ -15,8 +21,10 @@ internal sealed class HostCounters
     private readonly string[] _headerNames;
     private readonly long[] _headerCounts;
 
-    public HostCounters(IEnumerable<string> routePaths, IEnumerable<string>? countedHeaders = null)
+    public HostCounters(IEnumerable<string> routePaths, IEnumerable<string>? countedHeaders = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _seriesStart = _time.GetTimestamp();
         _routes = routePaths.Select(static p => KeyValuePair.Create(p, new RouteCounters())).ToArray();
         _headerNames = countedHeaders?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() ?? [];
         _headerCounts = new long[_headerNames.Length];
@@ -37,16 +45,11 @@ internal sealed class HostCounters
     {
         Interlocked.Increment(ref _total);
         var now = Interlocked.Increment(ref _inFlight);
-        var max = Interlocked.Read(ref _maxInFlight);
-        while (now > max)
+        RaiseTo(ref _maxInFlight, now);
+        var second = _time.GetElapsedTime(Interlocked.Read(ref _seriesStart)).TotalSeconds;
+        if (second is >= 0 and < SeriesSeconds)
         {
-            var seen = Interlocked.CompareExchange(ref _maxInFlight, now, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
+            RaiseTo(ref _maxInFlightBySecond[(int)second], now);
         }
     }
 
@@ -63,6 +66,7 @@ internal sealed class HostCounters
         TotalRequests = Interlocked.Read(ref _total),
         InFlight = Interlocked.Read(ref _inFlight),
         MaxInFlight = Interlocked.Read(ref _maxInFlight),
+        MaxInFlightBySecond = SeriesSnapshot(),
         ConnectionsOpened = Interlocked.Read(ref _connections),
         EarlyRequests = Interlocked.Read(ref _early),
         GroupEarlyRequests = Interlocked.Read(ref _groupEarly),
@@ -77,6 +81,11 @@ internal sealed class HostCounters
     {
         Interlocked.Exchange(ref _total, 0);
         Interlocked.Exchange(ref _maxInFlight, Interlocked.Read(ref _inFlight));
+        Interlocked.Exchange(ref _seriesStart, _time.GetTimestamp());
+        for (var i = 0; i < _maxInFlightBySecond.Length; i++)
+        {
+            Interlocked.Exchange(ref _maxInFlightBySecond[i], 0);
+        }
         Interlocked.Exchange(ref _connections, 0);
         Interlocked.Exchange(ref _early, 0);
         Interlocked.Exchange(ref _groupEarly, 0);
@@ -90,5 +99,34 @@ internal sealed class HostCounters
         {
             route.Value.Clear();
         }
+    }
+
+    private static void RaiseTo(ref long max, long value)
+    {
+        var seen = Interlocked.Read(ref max);
+        while (value > seen)
+        {
+            var was = Interlocked.CompareExchange(ref max, value, seen);
+            if (was == seen)
+            {
+                break;
+            }
+
+            seen = was;
+        }
+    }
+
+    /// <summary>The series up to its last second with an arrival (seconds with none are 0).</summary>
+    private long[] SeriesSnapshot()
+    {
+        var copy = new long[SeriesSeconds];
+        var length = 0;
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = Interlocked.Read(ref _maxInFlightBySecond[i]);
+            length = copy[i] > 0 ? i + 1 : length;
+        }
+
+        return copy[..length];
     }
 }

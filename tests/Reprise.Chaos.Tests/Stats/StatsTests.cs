@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Reprise.Chaos.Configuration;
 using Reprise.Chaos.Tests.Faults;
 
@@ -46,6 +47,41 @@ public sealed class StatsTests
 
         await Poll.UntilAsync(() => server.Stats.InFlight == 0, "the hung requests end");
         Assert.Equal(3, server.Stats.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task Stats_ArrivalsOverSeconds_MaxInFlightBySecondCountsThoseStillServed()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await ChaosServer.StartAsync(new ChaosHostOptions { Routes = { new ChaosRouteOptions { LatencyMs = 300 } } }, time);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+
+        // Second 0: three at once. Second 1: one alone. Second 2: one, still served when another arrives in second 3.
+        await ServeAsync(time, server, 0, [.. Enumerable.Range(0, 3).Select(i => client.GetAsync($"/a/{i}"))]);
+        time.Advance(TimeSpan.FromMilliseconds(1200)); // 1.5 s
+        await ServeAsync(time, server, 0, client.GetAsync("/b"));
+        time.Advance(TimeSpan.FromMilliseconds(1100)); // 2.9 s
+        var late = client.GetAsync("/c");
+        await Poll.UntilAsync(() => server.Stats.InFlight == 1, "the request of second 2 is served");
+        time.Advance(TimeSpan.FromMilliseconds(100)); // 3.0 s
+        await ServeAsync(time, server, 1, late, client.GetAsync("/d"));
+
+        Assert.Equal([3, 1, 1, 2], server.Stats.MaxInFlightBySecond);
+        Assert.Equal(3, server.Stats.MaxInFlight);
+        server.ResetStats();
+        Assert.Empty(server.Stats.MaxInFlightBySecond);
+    }
+
+    /// <summary>Waits until the requests are all being served (<paramref name="before"/> were already), then lets their latency pass.</summary>
+    private static async Task ServeAsync(FakeTimeProvider time, ChaosServer server, int before, params Task<HttpResponseMessage>[] requests)
+    {
+        await Poll.UntilAsync(() => server.Stats.InFlight == requests.Length, $"{requests.Length - before} more requests are served");
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        foreach (var request in requests)
+        {
+            using var response = await request;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     [Fact]
