@@ -150,6 +150,31 @@ internal sealed partial class HostState
         }
     }
 
+    /// <summary>Gets the attempt timeout of a probe (<see cref="FailureEvidence.ProbeTimeout"/>).</summary>
+    internal TimeSpan ProbeTimeout(TimeSpan attemptTimeout)
+    {
+        lock (_lock)
+        {
+            return _evidence.ProbeTimeout(attemptTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Whether a request that began waiting for the open circuit when <paramref name="failedProbesAtWait"/> probes had
+    /// failed, <paramref name="waited"/> ago, has waited as long as its <paramref name="attemptsLeft"/> attempts would
+    /// have taken (<see cref="FailureEvidence.WaiterExhausted"/>). Also gives the host's failed-probe count now.
+    /// </summary>
+    internal bool CircuitWaiterExhausted(int failedProbesAtWait, TimeSpan waited, int attemptsLeft, TimeSpan attemptTimeout, out int failedProbes, out TimeSpan untilExhausted)
+    {
+        lock (_lock)
+        {
+            failedProbes = _circuit.FailedProbes;
+            var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
+            untilExhausted = (perAttempt * Math.Max(1, attemptsLeft)) - waited;
+            return failedProbesAtWait >= 0 && FailureEvidence.WaiterExhausted(failedProbes - failedProbesAtWait, waited, attemptsLeft, perAttempt);
+        }
+    }
+
     /// <summary>
     /// For a request waiting for an open circuit with attempts left: the refusal once it waited as long as they would have
     /// taken and a probe failed meanwhile, as <see cref="Bulk.BulkRun"/> ends its own waiters; otherwise null, with
