@@ -100,15 +100,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         var end = shared.Time.GetUtcNow() + simulated;
         while (shared.Time.GetUtcNow() < end)
         {
-            foreach (var registry in shared.Registries)
-            {
-                while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
-                {
-                    granted++;
-                    permit.Complete(HostSignal.Accepted, null);
-                    permit.Dispose();
-                }
-            }
+            granted += shared.Registries.Sum(SendAllGranted);
 
             await shared.SettleAsync();
             shared.Time.Advance(TimeSpan.FromMilliseconds(5));
@@ -129,12 +121,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         int granted = 0;
         for (int step = 0; step < 1000; step++)
         {
-            while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
-            {
-                granted++;
-                permit.Complete(HostSignal.Accepted, null);
-                permit.Dispose();
-            }
+            granted += SendAllGranted(registry);
 
             await shared.SettleAsync();
             shared.Time.Advance(TimeSpan.FromMilliseconds(5));
@@ -165,15 +152,7 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
                 (roundTripsBefore, granted) = (shared.States.Sum(s => s.RoundTrips), 0);
             }
 
-            foreach (var registry in shared.Registries)
-            {
-                while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
-                {
-                    granted++;
-                    permit.Complete(HostSignal.Accepted, null);
-                    permit.Dispose();
-                }
-            }
+            granted += shared.Registries.Sum(SendAllGranted);
 
             await shared.SettleAsync();
             shared.Time.Advance(TimeSpan.FromMilliseconds(5));
@@ -235,5 +214,19 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         }
 
         return permit.DenialReason;
+    }
+
+    /// <summary>Sends (as accepted at once) every request the registry grants now; returns how many.</summary>
+    private static int SendAllGranted(HostRegistry registry)
+    {
+        int granted = 0;
+        while (registry.GetState(Host).TryAcquire(isRetry: false) is { IsAcquired: true } permit)
+        {
+            granted++;
+            permit.Complete(HostSignal.Accepted, null);
+            permit.Dispose();
+        }
+
+        return granted;
     }
 }

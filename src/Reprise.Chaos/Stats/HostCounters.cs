@@ -1,3 +1,5 @@
+using Reprise.Chaos.Faults;
+
 namespace Reprise.Chaos.Stats;
 
 /// <summary>The live counters of one host: totals, concurrency, connections, and its routes' counters.</summary>
@@ -45,11 +47,11 @@ internal sealed class HostCounters
     {
         Interlocked.Increment(ref _total);
         var now = Interlocked.Increment(ref _inFlight);
-        RaiseTo(ref _maxInFlight, now);
+        RetryAfterClock.RaiseTo(ref _maxInFlight, now);
         var second = _time.GetElapsedTime(Interlocked.Read(ref _seriesStart)).TotalSeconds;
         if (second is >= 0 and < SeriesSeconds)
         {
-            RaiseTo(ref _maxInFlightBySecond[(int)second], now);
+            RetryAfterClock.RaiseTo(ref _maxInFlightBySecond[(int)second], now);
         }
     }
 
@@ -98,21 +100,6 @@ internal sealed class HostCounters
         foreach (var route in _routes)
         {
             route.Value.Clear();
-        }
-    }
-
-    private static void RaiseTo(ref long max, long value)
-    {
-        var seen = Interlocked.Read(ref max);
-        while (value > seen)
-        {
-            var was = Interlocked.CompareExchange(ref max, value, seen);
-            if (was == seen)
-            {
-                break;
-            }
-
-            seen = was;
         }
     }
 
