@@ -13,5 +13,5 @@ internal sealed class KeyState
     public bool IsEarly(long nowTicks) => nowTicks < Interlocked.Read(ref _retryDueTicks);
 
     /// <summary>Records a Retry-After given to the key, due at <paramref name="dueTicks"/> (UTC).</summary>
-    public void RetryAfterGiven(long dueTicks) => RetryAfterClock.RaiseTo(ref _retryDueTicks, dueTicks);
+    public void RetryAfterGiven(long dueTicks) => InterlockedMax.RaiseTo(ref _retryDueTicks, dueTicks);
 }

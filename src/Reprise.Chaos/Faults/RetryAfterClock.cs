@@ -8,23 +8,7 @@ internal sealed class RetryAfterClock
     /// <summary>Whether a Retry-After given by the group is still running at <paramref name="nowTicks"/> (UTC).</summary>
     public bool IsRunning(long nowTicks) => nowTicks < Interlocked.Read(ref _dueTicks);
 
-    public void Given(long dueTicks) => RaiseTo(ref _dueTicks, dueTicks);
+    public void Given(long dueTicks) => InterlockedMax.RaiseTo(ref _dueTicks, dueTicks);
 
     public void Clear() => Interlocked.Exchange(ref _dueTicks, 0);
-
-    /// <summary>Moves <paramref name="location"/> forward to <paramref name="value"/>, never back.</summary>
-    public static void RaiseTo(ref long location, long value)
-    {
-        var current = Interlocked.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using Reprise.Chaos.Faults;
-
 namespace Reprise.Chaos.Stats;
 
 /// <summary>The live counters of one host: totals, concurrency, connections, and its routes' counters.</summary>
@@ -47,11 +45,11 @@ internal sealed class HostCounters
     {
         Interlocked.Increment(ref _total);
         var now = Interlocked.Increment(ref _inFlight);
-        RetryAfterClock.RaiseTo(ref _maxInFlight, now);
+        InterlockedMax.RaiseTo(ref _maxInFlight, now);
         var second = _time.GetElapsedTime(Interlocked.Read(ref _seriesStart)).TotalSeconds;
         if (second is >= 0 and < SeriesSeconds)
         {
-            RetryAfterClock.RaiseTo(ref _maxInFlightBySecond[(int)second], now);
+            InterlockedMax.RaiseTo(ref _maxInFlightBySecond[(int)second], now);
         }
     }
 
