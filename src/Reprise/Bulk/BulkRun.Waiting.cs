@@ -10,36 +10,23 @@ namespace Reprise.Bulk;
 internal sealed partial class BulkRun
 {
     /// <summary>
-    /// A request waiting for an open circuit ends once the failed probes since it began to wait used up its attempts,
-    /// or once it waited as long as those attempts would have taken and a probe failed meanwhile: each failed probe fails
-    /// on behalf of everyone waiting, so waiting never costs more than trying would. Otherwise it asks again at the
-    /// probe time or when its own attempts would have run out, whichever is sooner.
+    /// A request waiting for an open circuit ends once it has waited long enough (<see cref="HostState.CircuitWaitExhausted"/>,
+    /// the handler's rule too); otherwise it asks again at the probe time or when its own attempts would have run out,
+    /// whichever is sooner.
     /// </summary>
     private BulkResult? CircuitWaitEnds(BulkWorkItem item, HostState host, ref TimeSpan wait)
     {
         var attemptsLeft = _retry.MaxAttempts - item.Attempts;
-        var waited = item.CircuitWaitStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(item.CircuitWaitStarted);
-        if (host.CircuitWaiterExhausted(item.FailedProbesAtWait, waited, attemptsLeft, _retry.AttemptTimeout, out var failedProbes, out var untilExhausted))
-        {
-            return Finish(
+        var circuitWait = item.CircuitWait;
+        bool exhausted = host.CircuitWaitExhausted(ref circuitWait, attemptsLeft, _retry.AttemptTimeout, ref wait);
+        item.CircuitWait = circuitWait;
+        return exhausted
+            ? Finish(
                 item,
                 BulkOutcome.Failed,
                 RetryStopReason.CircuitOpen,
-                $"The host {item.Uri.Authority} failed every probe of its open circuit while the request waited, as long as its {attemptsLeft} attempt(s) left would have taken.");
-        }
-
-        if (item.FailedProbesAtWait < 0)
-        {
-            item.FailedProbesAtWait = failedProbes;
-            item.CircuitWaitStarted = _time.GetTimestamp();
-        }
-
-        if (untilExhausted > TimeSpan.Zero && untilExhausted < wait)
-        {
-            wait = untilExhausted;
-        }
-
-        return null;
+                $"The host {item.Uri.Authority} failed every probe of its open circuit while the request waited, as long as its {attemptsLeft} attempt(s) left would have taken.")
+            : null;
     }
 
     private BulkResult? OnRefused(BulkWorkItem item, HostState host, HostPermit permit, TimeSpan elapsed)

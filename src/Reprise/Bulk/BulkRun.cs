@@ -321,8 +321,7 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         item.RetryCounted = false;
-        item.FailedProbesAtWait = -1;
-        item.CircuitWaitStarted = 0;
+        item.CircuitWait = CircuitWait.None;
         if (item.FirstSent == 0)
         {
             item.FirstSent = _time.GetTimestamp();

@@ -1,3 +1,4 @@
+using Reprise.Hosts;
 using Reprise.Hosts.Evidence;
 using Reprise.Retry;
 
@@ -52,11 +53,8 @@ internal sealed class BulkWorkItem
     /// <summary>Gets or sets what the request tells its host about its own attempts (its key and their outcomes).</summary>
     public UrlHistory UrlHistory { get; set; }
 
-    /// <summary>Gets or sets the host's failed-probe count when the request began to wait for an open circuit, or -1.</summary>
-    public int FailedProbesAtWait { get; set; } = -1;
-
-    /// <summary>Gets or sets when the request began to wait for an open circuit, as a timestamp; zero when it does not.</summary>
-    public long CircuitWaitStarted { get; set; }
+    /// <summary>Gets or sets when the request began to wait for its host's open circuit, if it does.</summary>
+    public CircuitWait CircuitWait { get; set; } = CircuitWait.None;
 
     /// <summary>
     /// Gets the request's history, made when a worker first needs it. A request read ahead waits in the ready queue

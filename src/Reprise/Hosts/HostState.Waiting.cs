@@ -25,7 +25,7 @@ internal sealed partial class HostState
     /// <summary>
     /// Waits until an attempt may be sent, telling the host what the request knows of its own attempts. A wait for an
     /// open circuit ends, refused with <see cref="HostDenialReason.CircuitOpen"/>, once the request waited as long as its
-    /// attempts left would have taken and a probe failed meanwhile (<see cref="CircuitWaiterExhausted"/>), as in a bulk run.
+    /// attempts left would have taken and a probe failed meanwhile (<see cref="CircuitWaitExhausted"/>), as in a bulk run.
     /// </summary>
     public ValueTask<HostPermit> AcquireAsync(UrlHistory history, bool isRetry, HostWaitBudget budget, CancellationToken cancellationToken)
     {
@@ -160,41 +160,32 @@ internal sealed partial class HostState
     }
 
     /// <summary>
-    /// Whether a request that began waiting for the open circuit when <paramref name="failedProbesAtWait"/> probes had
-    /// failed, <paramref name="waited"/> ago, has waited as long as its <paramref name="attemptsLeft"/> attempts would
-    /// have taken (<see cref="FailureEvidence.WaiterExhausted"/>). Also gives the host's failed-probe count now.
+    /// Whether a request waiting for the open circuit has waited long enough: once the failed probes since it began to wait
+    /// used up its <paramref name="attemptsLeft"/>, or once it waited as long as they would have taken and a probe failed
+    /// meanwhile (<see cref="FailureEvidence.WaiterExhausted"/>): each failed probe fails on behalf of everyone waiting,
+    /// so waiting never costs more than trying would. Otherwise records when the wait began in
+    /// <paramref name="circuitWait"/> and shortens <paramref name="wait"/> to when its attempts would have run out.
+    /// The one rule for both paths: the handler's (<see cref="AcquireAsync(UrlHistory, bool, HostWaitBudget, CancellationToken)"/>)
+    /// and a bulk run's parked requests.
     /// </summary>
-    internal bool CircuitWaiterExhausted(int failedProbesAtWait, TimeSpan waited, int attemptsLeft, TimeSpan attemptTimeout, out int failedProbes, out TimeSpan untilExhausted)
+    internal bool CircuitWaitExhausted(ref CircuitWait circuitWait, int attemptsLeft, TimeSpan attemptTimeout, ref TimeSpan wait)
     {
+        var now = _context.Now;
+        var waited = circuitWait.IsWaiting ? now - circuitWait.StartedAt : TimeSpan.Zero;
+        int failedProbes;
+        TimeSpan untilExhausted;
         lock (_lock)
         {
             failedProbes = _circuit.FailedProbes;
             var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
             untilExhausted = (perAttempt * Math.Max(1, attemptsLeft)) - waited;
-            return failedProbesAtWait >= 0 && FailureEvidence.WaiterExhausted(failedProbes - failedProbesAtWait, waited, attemptsLeft, perAttempt);
-        }
-    }
-
-    /// <summary>
-    /// For a request waiting for an open circuit with attempts left: the refusal once it waited as long as they would have
-    /// taken and a probe failed meanwhile, as <see cref="Bulk.BulkRun"/> ends its own waiters; otherwise null, with
-    /// <paramref name="wait"/> shortened to when that may be so.
-    /// </summary>
-    private HostPermit? CircuitWaitEnds(Gate gate, in HostWaitBudget budget, ref CircuitWait circuitWait, ref TimeSpan wait)
-    {
-        if (gate is not (Gate.CircuitOpen or Gate.Probing) || !budget.BoundsCircuitWait)
-        {
-            return null;
+            if (circuitWait.IsWaiting && FailureEvidence.WaiterExhausted(failedProbes - circuitWait.FailedProbesAtStart, waited, attemptsLeft, perAttempt))
+            {
+                return true;
+            }
         }
 
-        var now = _context.Now;
-        var waited = circuitWait.FailedProbesAtStart < 0 ? TimeSpan.Zero : now - circuitWait.StartedAt;
-        if (CircuitWaiterExhausted(circuitWait.FailedProbesAtStart, waited, budget.AttemptsLeft, budget.AttemptTimeout, out var failedProbes, out var untilExhausted))
-        {
-            return HostPermit.Refuse(HostDenialReason.CircuitOpen, wait);
-        }
-
-        if (circuitWait.FailedProbesAtStart < 0)
+        if (!circuitWait.IsWaiting)
         {
             circuitWait = new CircuitWait(failedProbes, now);
         }
@@ -204,8 +195,18 @@ internal sealed partial class HostState
             wait = untilExhausted;
         }
 
-        return null;
+        return false;
     }
+
+    /// <summary>
+    /// For a handler's request waiting for an open circuit with attempts left: the refusal once its wait is exhausted
+    /// (<see cref="CircuitWaitExhausted"/>); otherwise null, with <paramref name="wait"/> shortened to when it may be.
+    /// </summary>
+    private HostPermit? CircuitWaitEnds(Gate gate, in HostWaitBudget budget, ref CircuitWait circuitWait, ref TimeSpan wait)
+        => gate is Gate.CircuitOpen or Gate.Probing && budget.BoundsCircuitWait
+            && CircuitWaitExhausted(ref circuitWait, budget.AttemptsLeft, budget.AttemptTimeout, ref wait)
+                ? HostPermit.Refuse(HostDenialReason.CircuitOpen, wait)
+                : null;
 
     /// <summary>
     /// Waits at a closed gate (any but <see cref="Gate.Limited"/>) that did not refuse, until it is worth asking again.
@@ -347,12 +348,6 @@ internal sealed partial class HostState
     private sealed class SlotWaiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IHostSlotWaiter
     {
         public void OnSlotFreed() => TrySetResult();
-    }
-
-    /// <summary>When a request began to wait for the open circuit, and how many probes had failed then (-1: not yet).</summary>
-    private readonly record struct CircuitWait(int FailedProbesAtStart, TimeSpan StartedAt)
-    {
-        public static CircuitWait None => new(-1, TimeSpan.Zero);
     }
 
     private Task ChangedLocked() =>

@@ -4,7 +4,7 @@ namespace Reprise.Tests.Hosts;
 
 /// <summary>
 /// A request waiting for an open circuit waits no longer than its own attempts left would have taken, once a probe
-/// failed meanwhile (the handler's path: the bulk engine asks <see cref="HostState.CircuitWaiterExhausted"/> itself).
+/// failed meanwhile (the handler's path; <see cref="HostState.CircuitWaitExhausted"/> is the rule of both paths).
 /// </summary>
 public sealed class HostStateCircuitWaitTests
 {
