@@ -58,6 +58,13 @@ internal sealed partial class BulkRun
         {
             DissolveLine(item);
         }
+        else if (permit.DenialReason == HostDenialReason.RetryBudgetExhausted && item.LeadsLineOf is not null)
+        {
+            // The budget holds back this retry, not the host: the next request in line asks at once, and this one asks
+            // again on its own. (As the line's leader it held every fresh request behind it: on an overloaded host 150
+            // requests waited with 0-5 in flight while the draws held back half the retries.)
+            PassLine(item);
+        }
 
         if (permit.DenialReason is HostDenialReason.ConcurrencyLimit or HostDenialReason.RateLimit)
         {

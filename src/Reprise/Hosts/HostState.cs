@@ -120,7 +120,10 @@ internal sealed partial class HostState
             Gate.Held => HostPermit.Refuse(HostDenialReason.HostPaused, wait),
             Gate.CircuitOpen => HostPermit.Refuse(HostDenialReason.CircuitOpen, wait + PauseSpread(_circuit.OpenInterval)),
             Gate.Probing => HostPermit.Refuse(HostDenialReason.CircuitOpen, _options.CircuitBreakerProbeInterval),
-            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait),
+            // Asked again after about a round trip, by when the host has answered others, as the handler's waiter asks
+            // again at the host's next acceptance: each ask draws again, and the retry is counted once. (Parked for the
+            // whole bucket, a retry on an overloaded host waited 6 s for a draw that passes half the time.)
+            Gate.RetryThrottled => HostPermit.Refuse(HostDenialReason.RetryBudgetExhausted, wait < _roundTrip.Smoothed ? wait : _roundTrip.Smoothed),
             _ => HostPermit.Refuse(limitReason == HostDenialReason.None ? HostDenialReason.ConcurrencyLimit : limitReason, wait),
         };
     }
@@ -160,7 +163,10 @@ internal sealed partial class HostState
                 bool ownThrottle = signal == HostSignal.Throttled && decision.Throttle == ThrottleActions.None && permit.History.Key != 0;
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted || ownThrottle);
             }
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, decision.OpenCircuit, decision.Probe == ProbeVerdict.Explained))
+            // An attempt granted before this one and still in flight may yet be accepted, which ends the run of failures: a
+            // host that sheds load at the door refuses faster than it serves (hung attempts are no longer in the list).
+            bool open = decision.OpenCircuit && !_inFlight.HasOlderThan(permit.Sequence);
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
@@ -250,7 +256,7 @@ internal sealed partial class HostState
             return null;
         }
 
-        if (!_evidence.MayGrant(now, history.AfterOwnWait, out var askAgainAt))
+        if (!_evidence.MayGrant(now, history.AfterOwnWait, out var askAgainAt, _inFlight.Oldest?.GrantedAt))
         {
             // A throttle check holds the host (or retries after their own wait) for a moment: see ThrottleEvidence.
             gate = Gate.Held;

@@ -23,6 +23,9 @@ internal sealed class InFlightAttempts
     /// <summary>Gets the oldest attempt that still holds its slot, if any.</summary>
     internal HostPermit? Oldest => _oldest;
 
+    /// <summary>Whether an attempt granted before grant <paramref name="sequence"/> is still in flight holding its slot.</summary>
+    public bool HasOlderThan(long sequence) => _oldest is { } oldest && oldest.Sequence < sequence;
+
     /// <summary>Adds a granted attempt that holds a slot, as the newest.</summary>
     public void Add(HostPermit permit)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Reprise.Bulk;
 using Reprise.Chaos;
 using Reprise.Chaos.Configuration;
+using Reprise.Hosts;
 using Reprise.Retry;
 using Reprise.Tests.TestSupport;
 using static Reprise.Tests.Bulk.BulkTestSupport;
@@ -122,6 +123,54 @@ public class BulkEngineChaosTests
         Assert.All(rest, r => Assert.InRange(r.Attempts, 1, 2));
         Assert.InRange(paused.Stats.TotalRequests, 20, 40);
         Assert.Equal(20, healthy.Stats.TotalRequests);
+    }
+
+    [Fact]
+    public async Task RunAsync_RetryHeldBackByTheBudgetAtTheHeadOfTheLine_FreshRequestsBehindItGoOn()
+    {
+        // One slot for the host, and a retry budget that holds back the retry's draw (random 0): the retry leads the
+        // host's line when it is held back. The clock stands still, so the fresh requests behind it can only finish if
+        // the held-back retry passes the line on instead of holding it until it may ask again.
+        var time = NewClock();
+        await using var server = await ChaosServer.StartAsync(
+            new ChaosHostOptions { Routes = { new ChaosRouteOptions { Path = "/retry", Sequence = "503,200" }, new ChaosRouteOptions { Path = "/fresh" } } },
+            time);
+        var hosts = new HostRegistry(
+            new HostCoordinationOptions
+            {
+                MaxConcurrency = 1,
+                AdaptiveConcurrencyEnabled = false,
+                AdaptiveRateEnabled = false,
+                CircuitBreakerEnabled = false,
+                RetryThrottlingFreeRequests = 0,
+            },
+            time,
+            static () => 0);
+        using var engine = new BulkEngine(Options(o => o.Retry.MaxAttempts = 2), hosts);
+        List<string> urls = [server.GetUri("/retry/0").ToString(), .. Enumerable.Range(0, 10).Select(i => server.GetUri($"/fresh/{i}").ToString())];
+
+        await using var results = engine.RunAsync(Urls([.. urls])).GetAsyncEnumerator();
+        var first = new List<BulkResult>();
+        for (var i = 0; i < 10; i++)
+        {
+            first.Add(await results.NextAsync());
+        }
+
+        Assert.All(first, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
+        Assert.All(first, r => Assert.Contains("/fresh/", r.Url, StringComparison.Ordinal));
+        Assert.Equal(NewClock().GetUtcNow(), time.GetUtcNow());
+
+        // Once the clock moves the retry asks again, and the budget, with the fresh requests accepted, lets it go.
+        var last = results.MoveNextAsync().AsTask();
+        for (var step = 0; !last.IsCompleted; step++)
+        {
+            Assert.True(step < 100_000, "The held-back retry never went.");
+            time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(last, Task.Delay(1));
+        }
+
+        Assert.True(await last);
+        Assert.Equal((urls[0], BulkOutcome.Succeeded, 2), (results.Current.Url, results.Current.Outcome, results.Current.Attempts));
     }
 
     [Fact]

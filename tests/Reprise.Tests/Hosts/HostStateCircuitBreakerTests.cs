@@ -52,6 +52,43 @@ public sealed class HostStateCircuitBreakerTests
         Assert.Equal(TimeSpan.FromSeconds(1), refused.WaitHint);
     }
 
+    [Fact]
+    public void Complete_ThresholdFailuresWhileAnOlderAttemptIsInFlight_OpensOnlyWhenItFailsToo()
+    {
+        var clock = new HostTestClock(BreakerOnly()) { NextRandom = 0 };
+        var older = clock.State.TryAcquire(isRetry: false); // in service: a host that sheds load refuses faster than it serves
+        for (int i = 0; i < 5; i++)
+        {
+            clock.Send(HostSignal.Failed);
+        }
+
+        Assert.Equal(HostCircuitState.Closed, clock.Snapshot.CircuitState);
+
+        older.Complete(HostSignal.Failed, null);
+        older.Dispose();
+        Assert.Equal(HostCircuitState.Open, clock.Snapshot.CircuitState);
+    }
+
+    [Fact]
+    public void Complete_ThresholdFailuresWhileAnOlderAttemptIsInFlight_ItsAcceptanceEndsTheRun()
+    {
+        var clock = new HostTestClock(BreakerOnly()) { NextRandom = 0 };
+        var older = clock.State.TryAcquire(isRetry: false);
+        for (int i = 0; i < 5; i++)
+        {
+            clock.Send(HostSignal.Failed);
+        }
+
+        older.Complete(HostSignal.Accepted, null);
+        older.Dispose();
+        for (int i = 0; i < 4; i++)
+        {
+            clock.Send(HostSignal.Failed);
+        }
+
+        Assert.Equal(HostCircuitState.Closed, clock.Snapshot.CircuitState);
+    }
+
     [Theory]
     [InlineData(nameof(HostSignal.Failed), true)]
     [InlineData(nameof(HostSignal.TimedOut), true)]

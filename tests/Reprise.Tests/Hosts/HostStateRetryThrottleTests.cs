@@ -68,6 +68,22 @@ public sealed class HostStateRetryThrottleTests
     }
 
     [Fact]
+    public void TryAcquire_RetryHeldBack_AsksAgainAfterAboutARoundTripNotAWholeBucket()
+    {
+        var clock = new HostTestClock(ThrottleOnly(), random: () => 0);
+        for (int i = 0; i < 100; i++)
+        {
+            clock.Send(HostSignal.Failed);
+        }
+
+        var refused = clock.State.TryAcquire(isRetry: true);
+
+        // The bucket is 6 s; with no round trip measured yet the estimate is its initial 100 ms.
+        Assert.Equal(HostDenialReason.RetryBudgetExhausted, refused.DenialReason);
+        Assert.Equal(RoundTripEstimate.Initial, refused.WaitHint);
+    }
+
+    [Fact]
     public void TryAcquire_HostFailing40PercentAtRandom_NeverRefusesARetry()
     {
         var host = new Random(40);

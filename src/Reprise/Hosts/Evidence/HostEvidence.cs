@@ -39,10 +39,14 @@ internal sealed class HostEvidence
     internal UrlLedger Ledger => _ledger;
 
     /// <summary>Whether a request may be granted now (a throttle check may hold the host, or its retries, briefly).</summary>
-    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt)
+    /// <param name="now">The registry's time.</param>
+    /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
+    /// <param name="askAgainAt">When to ask again if not.</param>
+    /// <param name="oldestInFlight">When the oldest attempt still in flight was granted, if any.</param>
+    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt, TimeSpan? oldestInFlight = null)
     {
         askAgainAt = now;
-        return !_checkThrottles || _throttles.MayGrant(now, afterOwnWait, out askAgainAt);
+        return !_checkThrottles || _throttles.MayGrant(now, afterOwnWait, out askAgainAt, oldestInFlight);
     }
 
     /// <summary>Counts a granted request.</summary>

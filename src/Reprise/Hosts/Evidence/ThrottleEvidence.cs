@@ -85,7 +85,8 @@ internal sealed class ThrottleEvidence
     /// <param name="askAgainAt">When the answer may change.</param>
     /// <returns>True unless a check holds the host or waits for its witnesses.</returns>
     /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
-    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt)
+    /// <param name="oldestInFlight">When the oldest attempt still in flight was granted, if any.</param>
+    public bool MayGrant(TimeSpan now, bool afterOwnWait, out TimeSpan askAgainAt, TimeSpan? oldestInFlight = null)
     {
         askAgainAt = now;
         Expire(now);
@@ -105,7 +106,15 @@ internal sealed class ThrottleEvidence
             return false;
         }
 
-        if (now >= _checkEndsAt)
+        if (_witnessesGranted == 0 && oldestInFlight <= _episodeStart && now < _holdUntil + _witnessTimeout)
+        {
+            // Requests sent before the hold are still on their way: arriving during it, they take the tokens a bucket
+            // refilled, and a witness behind them is throttled though holding helped. The witnesses wait for them.
+            askAgainAt = now + EvidenceDefaults.WitnessRecheck;
+            return false;
+        }
+
+        if (_witnessesGranted > 0 && now >= _checkEndsAt)
         {
             // The witnesses never answered in time: no evidence that holding helps, so nothing is held.
             Conclude(helped: false);
@@ -129,7 +138,11 @@ internal sealed class ThrottleEvidence
     {
         if (Verdict == ThrottleVerdict.Checking && now >= _holdUntil)
         {
-            _witnessesGranted++;
+            if (_witnessesGranted++ == 0)
+            {
+                // The witnesses' time starts with the first of them (the hold may have waited for earlier requests).
+                _checkEndsAt = now + _witnessTimeout;
+            }
         }
         else if (Verdict == ThrottleVerdict.PerUrl && afterOwnWait && !_confirmed && _retryWitnessesGranted++ == 0)
         {

@@ -31,6 +31,36 @@ public sealed class ThrottleEvidenceTests
     }
 
     [Fact]
+    public void MayGrant_RequestsSentBeforeTheCheckStillInFlight_WitnessesWaitForThemThenHaveTheirFullTime()
+    {
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        var after = Ms(1) + Hold;
+
+        // Sent at 0.5 ms, before the throttle that began the check: on its way, it would take the tokens the hold refilled.
+        Assert.False(evidence.MayGrant(after, afterOwnWait: false, out var again, oldestInFlight: Ms(0.5)));
+        Assert.True(again > after);
+
+        // It ended (the oldest in flight is now younger than the check): the witnesses go, with the whole witness timeout.
+        var later = after + Ms(100);
+        Assert.True(evidence.MayGrant(later, afterOwnWait: false, out _, oldestInFlight: later));
+        evidence.OnGranted(later, afterOwnWait: false);
+        Assert.True(evidence.MayGrant(later + WitnessTimeout - Ms(1), afterOwnWait: false, out _, oldestInFlight: later));
+        Assert.Equal(ThrottleVerdict.Checking, evidence.Verdict);
+    }
+
+    [Fact]
+    public void MayGrant_RequestsBeforeTheCheckNeverEnd_WitnessesGoAfterTheWitnessTimeout()
+    {
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+
+        var late = Ms(1) + Hold + WitnessTimeout;
+        Assert.True(evidence.MayGrant(late, afterOwnWait: false, out _, oldestInFlight: Ms(0.5)));
+        Assert.Equal(ThrottleVerdict.Checking, evidence.Verdict);
+    }
+
+    [Fact]
     public void OnThrottled_RetryAfterShorterThanTheHold_HoldsOnlyThatLong()
     {
         var evidence = new ThrottleEvidence(rateManaged: true);
