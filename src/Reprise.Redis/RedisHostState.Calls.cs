@@ -81,7 +81,6 @@ public sealed partial class RedisHostState
 
         SharedHostMessage.ApplyPause(view, SharedHostMessage.FirstNumber((string?)reply[at]));
         SharedHostMessage.ApplyCircuit(view, (string?)reply[at + 1]);
-        view.Recent.OnRead((long)reply[at + 2], sync.Requests);
         view.SharedRequests = (long)reply[at + 2];
         view.SharedAccepts = (long)reply[at + 3];
         view.Present = (int)reply[at + 4];

@@ -345,13 +345,7 @@ public sealed partial class RedisHostState : ISharedHostState, IDisposable
         if (SharedCounts.AreFresh(view.CountsReadAt, now, _options.CacheValidity))
         {
             view.SendFactor = SharedCounts.SendFactor(
-                view.SharedRequests,
-                view.PendingRequests,
-                view.OwnRequests.Sum(now / BucketMs),
-                view.Present,
-                TimeSpan.FromMilliseconds(now - view.FirstSyncAt),
-                _options.CacheValidity,
-                view.Recent.Factor(SharedCounts.MinOwnRequests));
+                view.SharedRequests, view.PendingRequests, view.OwnRequests.Sum(now / BucketMs), view.Present, TimeSpan.FromMilliseconds(now - view.FirstSyncAt), _options.CacheValidity);
         }
 
         return view.SendFactor;

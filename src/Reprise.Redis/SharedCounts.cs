@@ -21,8 +21,7 @@ internal static class SharedCounts
 
     /// <summary>
     /// How many times this process's sends every process's sends are: the counts over the same window (the shared count
-    /// as read, plus what this process added since, over this process's own count; 1 when they are too few), or over the
-    /// last few syncs when that is known (the shares as they are now). Over the
+    /// as read, plus what this process added since, over this process's own count; 1 when they are too few). Over the
     /// first two cache validities after this process first read them, the counts lack much of the other processes'
     /// (each adds its own at its syncs): the number of processes present then is the least factor.
     /// </summary>
@@ -32,11 +31,10 @@ internal static class SharedCounts
     /// <param name="present">How many processes synced lately, as last read.</param>
     /// <param name="sinceFirstSync">How long since this process first read the counts.</param>
     /// <param name="cacheValidity">How often each process syncs.</param>
-    /// <param name="recent">The factor over the last few syncs (<see cref="RecentShare"/>), which decides instead of the window's when known.</param>
-    public static double SendFactor(long sharedRequests, long pendingRequests, long ownRequests, int present, TimeSpan sinceFirstSync, TimeSpan cacheValidity, double? recent = null)
+    public static double SendFactor(long sharedRequests, long pendingRequests, long ownRequests, int present, TimeSpan sinceFirstSync, TimeSpan cacheValidity)
     {
         // Other processes' latest requests reach Redis at their next sync: the counts' factor errs low.
-        double counted = recent ?? (ownRequests < MinOwnRequests ? 1 : (sharedRequests + pendingRequests) / (double)ownRequests);
+        double counted = ownRequests < MinOwnRequests ? 1 : (sharedRequests + pendingRequests) / (double)ownRequests;
         double factor = sinceFirstSync < 2 * cacheValidity ? Math.Max(present, counted) : counted;
         return Math.Clamp(factor, 1, MaxFactor);
     }

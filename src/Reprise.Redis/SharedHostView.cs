@@ -55,9 +55,6 @@ internal sealed class SharedHostView
     /// <summary>Gets this process's own requests in the shared counters' buckets.</summary>
     public RequestBuckets OwnRequests { get; } = new(RedisHostStateDefaults.ThrottleBuckets);
 
-    /// <summary>Gets this process's share of the host's sends over its last few syncs.</summary>
-    public RecentShare Recent { get; } = new();
-
     /// <summary>Gets or sets the requests and accepts of every process over the window, as last read.</summary>
     public long SharedRequests { get; set; }
 

@@ -22,13 +22,6 @@ public sealed class SharedCountsTests
         => Assert.Equal(expected, SharedCounts.SendFactor(shared, pending, own, present, TimeSpan.FromMilliseconds(sinceFirstSyncMs), Validity), 6);
 
     [Theory]
-    [InlineData(5000, 3.0, 3.0)] // the recent factor decides over the window's 2
-    [InlineData(500, 2.0, 3.0)] // early, the processes present are the least
-    [InlineData(5000, null, 2.0)] // unknown: the window's
-    public void SendFactor_RecentFactor_DecidesOverTheWindowsWhenKnown(int sinceFirstSyncMs, double? recent, double expected)
-        => Assert.Equal(expected, SharedCounts.SendFactor(200, 0, 100, 3, TimeSpan.FromMilliseconds(sinceFirstSyncMs), Validity, recent), 6);
-
-    [Theory]
     [InlineData(0L, 250L)]
     [InlineData(1999L, 250L)]
     [InlineData(2000L, 1000L)]
