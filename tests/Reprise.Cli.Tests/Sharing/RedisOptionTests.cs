@@ -9,7 +9,7 @@ namespace Reprise.Cli.Tests.Sharing;
 public class RedisOptionTests(GarnetFixture garnet) : IClassFixture<GarnetFixture>
 {
     // Test processes share two cores with builds: a call to the in-process server may take longer than the 50 ms default,
-    // and connecting and the first calls longer than the 5 s default (the run would then start unshared).
+    // and connecting and the first calls longer than the 2 s default (the run would then start unshared).
     private const string SlowMachineTimeout = "2s";
     private const string SlowMachineConnectTimeout = "1m";
 
@@ -68,7 +68,7 @@ public class RedisOptionTests(GarnetFixture garnet) : IClassFixture<GarnetFixtur
         }
 
         var line = Assert.Single(result.StderrLines, static l => l.StartsWith("reprise: redis:", StringComparison.Ordinal));
-        Assert.StartsWith("reprise: redis: cannot reach 127.0.0.1:1 within 5s (--redis-connect-timeout);", line, StringComparison.Ordinal);
+        Assert.StartsWith("reprise: redis: cannot reach 127.0.0.1:1 within 2s (--redis-connect-timeout);", line, StringComparison.Ordinal);
     }
 
     [Theory]
