@@ -203,6 +203,7 @@ public sealed partial class RedisHostState
             Invariant(now), Invariant(1000 / perSecond), _options.RateBurst, Invariant(ahead),
             _id, view.RateLowered ? "1" : "0", (long)RedisHostStateDefaults.RateLeadTime.TotalMilliseconds,
             TokenLease.MinLeaseTokens, Invariant(TokenLease.MaxSpanFactor * ahead), Invariant(TokenLease.ReachFactor * ahead),
+            Invariant(TokenLease.SettleTime(ahead)),
         ];
         view.RateLowered = false;
         view.ThrottledSinceLease = false;

@@ -24,7 +24,7 @@ public sealed partial class RedisHostState
         var db = _link.Database;
         long now = NowMs();
         RedisKey[] syncKeys = [_keys.Pause(WarmUpHost), _keys.Circuit(WarmUpHost), _keys.Present(WarmUpHost), _keys.ThrottleBucket(WarmUpHost, 0)];
-        RedisValue[] leaseArgs = [Invariant(now), "1000", 1, "1", _id, "0", 1, 1, "1000", "1000"];
+        RedisValue[] leaseArgs = [Invariant(now), "1000", 1, "1", _id, "0", 1, 1, "1000", "1000", "0"];
         RedisValue[] syncArgs = [0, 0, 1, _id, now, 1];
         RedisKey[] leaseKeys = [_keys.Rate(WarmUpHost), _keys.RateLead(WarmUpHost)];
         try

@@ -42,14 +42,16 @@ internal static class RedisScripts
 
     /// <summary>
     /// Leases tokens of a host's shared rate (GCRA). KEYS[1] the theoretical arrival time (TAT), KEYS[2] the lead
-    /// ("interval holder setAt"); ARGV: now (ms), the caller's interval (ms), burst (tokens), lease-ahead horizon H (ms),
-    /// the caller's id, lowered (1 when the caller's rate fell since its last lease), lead time (ms), the fewest tokens
-    /// of a lease, the longest span of a lease S (ms), the reach R (ms).
+    /// ("interval holder setAt loweredAt"); ARGV: now (ms), the caller's interval (ms), burst (tokens), lease-ahead horizon
+    /// H (ms), the caller's id, lowered (1 when the caller's rate fell since its last lease), lead time (ms), the fewest
+    /// tokens of a lease, the longest span of a lease S (ms), the reach R (ms), the settling time (ms).
     /// <para>
     /// One rate T paces every process: the lead's. A caller follows a lead renewed within the lead time by another
-    /// process, unless it lowered its rate below the lead's; otherwise it leads with its own rate, raised at most twofold
-    /// per lead time since the lead was last set (a process that never saw a throttle may hold any rate). The lead's
-    /// holder renews it with each lease.
+    /// process, unless it lowered its rate below the lead's after the settling time since the lead was last lowered (a
+    /// lowering within it answers the same throttles, drawn by tokens leased before that lowering: one congestion event
+    /// lowers the shared rate once, as one process's rate is lowered once per event); otherwise it leads with its own
+    /// rate, raised at most twofold per lead time since the lead was last set (a process that never saw a throttle may
+    /// hold any rate). The lead's holder renews it with each lease; loweredAt moves only when a lowered caller leads.
     /// </para>
     /// Grants n tokens one T apart (n as <see cref="TokenLease.LeaseSize"/>: H / T, at least the fewest, at most S / T),
     /// starting at max(TAT, now - tau), tau = (burst - 1) T, as long as they fall at or before now + R (fewer when
@@ -68,13 +70,13 @@ internal static class RedisScripts
     public const string Sync = SyncFunction + "return sync(KEYS, ARGV)";
 
     /// <summary>
-    /// A lease and a sync in one round trip: KEYS[1..2] and ARGV[1..10] as <see cref="LeaseTokens"/>, then KEYS[3..] and
-    /// ARGV[11..16] as <see cref="Sync"/>. Returns the lease's three values, then the sync's five.
+    /// A lease and a sync in one round trip: KEYS[1..2] and ARGV[1..11] as <see cref="LeaseTokens"/>, then KEYS[3..] and
+    /// ARGV[12..17] as <see cref="Sync"/>. Returns the lease's three values, then the sync's five.
     /// </summary>
     public const string LeaseAndSync = LeaseFunction + SyncFunction + """
         local lk, la, sk, sa = { KEYS[1], KEYS[2] }, {}, {}, {}
-        for i = 1, 10 do la[i] = ARGV[i] end
-        for i = 11, #ARGV do sa[#sa + 1] = ARGV[i] end
+        for i = 1, 11 do la[i] = ARGV[i] end
+        for i = 12, #ARGV do sa[#sa + 1] = ARGV[i] end
         for i = 3, #KEYS do sk[#sk + 1] = KEYS[i] end
         local l = lease(lk, la)
         local s = sync(sk, sa)
@@ -82,7 +84,7 @@ internal static class RedisScripts
         """;
 
     /// <summary>How many ARGV the lease takes (the sync's follow in <see cref="LeaseAndSync"/>).</summary>
-    public const int LeaseArgCount = 10;
+    public const int LeaseArgCount = 11;
 
     private const string LeaseFunction = """
         local function lease(KEYS, ARGV)
@@ -91,13 +93,17 @@ internal static class RedisScripts
           local h = tonumber(ARGV[4])
           local leadMs = tonumber(ARGV[7])
           local leads = true
+          local lowered = ARGV[6] == '1'
+          local loweredAt = 0
           local lead = redis.call('GET', KEYS[2])
           if lead then
-            local lt, lh, la = string.match(lead, '^(%S+) (%S+) (%S+)$')
+            local lt, lh, la, ll = string.match(lead, '^(%S+) (%S+) (%S+) ?(%S*)$')
             lt = tonumber(lt)
             la = tonumber(la)
+            loweredAt = tonumber(ll) or 0
             if lt and la then
-              if lh ~= ARGV[5] and now - la <= leadMs and (ARGV[6] ~= '1' or t < lt) then
+              local settling = now - loweredAt < tonumber(ARGV[11])
+              if lh ~= ARGV[5] and now - la <= leadMs and (not lowered or t < lt or settling) then
                 t = lt
                 leads = false
               else
@@ -107,7 +113,8 @@ internal static class RedisScripts
             end
           end
           if leads then
-            redis.call('SET', KEYS[2], tostring(t) .. ' ' .. ARGV[5] .. ' ' .. ARGV[1], 'PX', tostring(60 * leadMs))
+            if lowered then loweredAt = now end
+            redis.call('SET', KEYS[2], tostring(t) .. ' ' .. ARGV[5] .. ' ' .. ARGV[1] .. ' ' .. tostring(loweredAt), 'PX', tostring(60 * leadMs))
           end
           local tau = (tonumber(ARGV[3]) - 1) * t
           local n = math.max(math.ceil(h / t), tonumber(ARGV[8]))

@@ -17,6 +17,14 @@ internal static class TokenLease
     public const double ReachFactor = 5;
 
     /// <summary>
+    /// How long after one process lowered the shared rate another's lowering is taken as an answer to the same throttles
+    /// and follows the lead instead of lowering it again: the reach (<see cref="ReachFactor"/> horizons), since a token
+    /// leased just before the lowering may be spent that much later, at the old rate, and be throttled.
+    /// </summary>
+    /// <param name="leaseAheadMs">The lease-ahead horizon (ms).</param>
+    public static double SettleTime(double leaseAheadMs) => ReachFactor * leaseAheadMs;
+
+    /// <summary>
     /// How many tokens one lease grants at the shared rate's interval (the lease script computes the same): the
     /// lease-ahead horizon's worth, at least <see cref="MinLeaseTokens"/> (so that leases at a rate shared by several
     /// processes are not a few tokens each), at most <see cref="MaxSpanFactor"/> horizons' worth (so that at a low rate

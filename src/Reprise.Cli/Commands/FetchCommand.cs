@@ -35,6 +35,7 @@ internal static class FetchCommand
         var shard = ShardCliOption.Create();
         var redis = RedisCliOption.Create();
         var redisTimeout = RedisCliOption.CreateTimeout();
+        var redisConnectTimeout = RedisCliOption.CreateConnectTimeout();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var maxFileSize = BodyLimitCliOption.Create(BodyLimitCliOption.FetchDefault);
@@ -59,6 +60,7 @@ internal static class FetchCommand
             shard,
             redis,
             redisTimeout,
+            redisConnectTimeout,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -70,7 +72,10 @@ internal static class FetchCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var sharing = await RedisSharing.OpenAsync(
-                parseResult.GetValue(redis), parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout, console, writeStats: true, cancellationToken).ConfigureAwait(false);
+                parseResult.GetValue(redis),
+                parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout,
+                parseResult.GetValue(redisConnectTimeout) ?? RedisCliOption.DefaultConnectTimeout,
+                console, writeStats: true, cancellationToken).ConfigureAwait(false);
             await using var disposeSharing = sharing.ConfigureAwait(false);
             var settings = new FetchSettings
             {

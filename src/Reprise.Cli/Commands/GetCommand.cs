@@ -45,6 +45,7 @@ internal static class GetCommand
         };
         var redis = RedisCliOption.Create();
         var redisTimeout = RedisCliOption.CreateTimeout();
+        var redisConnectTimeout = RedisCliOption.CreateConnectTimeout();
         var retry = new RetryCliOptions();
         var redirects = new RedirectCliOptions();
         var showQuery = ShowQueryOption();
@@ -61,6 +62,7 @@ internal static class GetCommand
             verbose,
             redis,
             redisTimeout,
+            redisConnectTimeout,
         };
         retry.AddTo(command);
         redirects.AddTo(command);
@@ -99,7 +101,8 @@ internal static class GetCommand
                 WriteOut = parseResult.GetValue(curl.WriteOut),
                 Retry = request.Apply(parseResult, retry.CreateOptions(parseResult)),
             };
-            return RunAsync(console, settings, parseResult.GetValue(redis), parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout, cancellationToken);
+            var connectTimeout = parseResult.GetValue(redisConnectTimeout) ?? RedisCliOption.DefaultConnectTimeout;
+            return RunAsync(console, settings, parseResult.GetValue(redis), parseResult.GetValue(redisTimeout) ?? RedisCliOption.DefaultTimeout, connectTimeout, cancellationToken);
         });
         return command;
     }
@@ -109,9 +112,10 @@ internal static class GetCommand
         Description = "With -v, show the values of the URL's query (masked by default: tokens live there).",
     };
 
-    private static async Task<int> RunAsync(CliConsole console, GetSettings settings, string? redis, TimeSpan redisTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliConsole console, GetSettings settings, string? redis, TimeSpan redisTimeout, TimeSpan redisConnectTimeout, CancellationToken cancellationToken)
     {
-        var sharing = await RedisSharing.OpenAsync(redis, redisTimeout, console, writeStats: false, cancellationToken).ConfigureAwait(false);
+        var sharing = await RedisSharing.OpenAsync(redis, redisTimeout, redisConnectTimeout, console, writeStats: false, cancellationToken).ConfigureAwait(false);
         await using (sharing.ConfigureAwait(false))
         {
             settings.SharedState = sharing.State;

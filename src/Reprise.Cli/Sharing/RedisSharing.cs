@@ -1,4 +1,5 @@
 using Reprise.Cli.Console;
+using Reprise.Cli.Parsing;
 using Reprise.Hosts;
 using Reprise.Redis;
 using StackExchange.Redis;
@@ -11,8 +12,6 @@ namespace Reprise.Cli.Sharing;
 /// </summary>
 internal sealed class RedisSharing : IAsyncDisposable
 {
-    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(1);
-
     private readonly IConnectionMultiplexer? _connection;
     private readonly RedisHostState? _state;
     private readonly TextWriter? _statsTo;
@@ -29,14 +28,18 @@ internal sealed class RedisSharing : IAsyncDisposable
 
     /// <summary>
     /// Connects (never failing: a Redis that is down is retried in the background) and makes the first calls before the
-    /// run starts, so that a cold connection does not exceed the timeout; shares nothing without <c>--redis</c>.
+    /// run starts, waiting at most <paramref name="connectTimeout"/> for both, so that a cold connection does not exceed
+    /// the calls' timeout; past it, one line on stderr says the run starts with local state. Shares nothing without
+    /// <c>--redis</c>.
     /// </summary>
     /// <param name="configuration">The <c>--redis</c> value, or null.</param>
     /// <param name="timeout">The <c>--redis-timeout</c> value: the longest one Redis call may take.</param>
+    /// <param name="connectTimeout">The <c>--redis-connect-timeout</c> value: the longest wait for the connection and the first calls.</param>
     /// <param name="console">Where the lines about Redis go.</param>
     /// <param name="writeStats">Whether to end with a line of the Redis round trips made (<c>fetch</c>'s summary).</param>
     /// <param name="cancellationToken">Stops the warm-up.</param>
-    public static async Task<RedisSharing> OpenAsync(string? configuration, TimeSpan timeout, CliConsole console, bool writeStats, CancellationToken cancellationToken)
+    public static async Task<RedisSharing> OpenAsync(
+        string? configuration, TimeSpan timeout, TimeSpan connectTimeout, CliConsole console, bool writeStats, CancellationToken cancellationToken)
     {
         if (configuration is null)
         {
@@ -44,17 +47,22 @@ internal sealed class RedisSharing : IAsyncDisposable
         }
 
         var log = new StderrLoggerFactory(console.Error);
-        var connection = RedisConnections.Connect(configuration);
+        long started = TimeProvider.System.GetTimestamp();
+        var connection = RedisConnections.Connect(configuration, connectTimeout);
         if (!connection.IsConnected)
         {
-            log.SayDown($"cannot reach {Redact(configuration)}; hosts' state stays local until it answers (retried in the background).");
+            log.SayDown($"cannot reach {Redact(configuration)} within {DurationParser.Format(connectTimeout)} (--redis-connect-timeout); hosts' state stays local until it answers (retried in the background).");
         }
 
         var state = new RedisHostState(connection, new RedisHostStateOptions { OperationTimeout = timeout }, loggerFactory: log);
         if (connection.IsConnected)
         {
-            // Bounded like the connect (1 s): the first calls carry the code's first use and the server's script cache.
-            await state.WarmUpAsync(WarmUpTimeout, cancellationToken).ConfigureAwait(false);
+            // The first calls carry the code's first use and the server's script cache: they share the connect's bound.
+            var left = connectTimeout - TimeProvider.System.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || !await state.WarmUpAsync(left, cancellationToken).ConfigureAwait(false))
+            {
+                log.SayDown($"{Redact(configuration)} did not answer its first calls within {DurationParser.Format(connectTimeout)} (--redis-connect-timeout); the run starts with local state and shares it once Redis answers within --redis-timeout.");
+            }
         }
 
         return new RedisSharing(connection, state, writeStats ? console.Error : null);
