@@ -35,7 +35,7 @@ public sealed partial class RedisHostState
             view.FirstSyncAt = now;
         }
 
-        var sync = new PendingSync(now, view.PendingRequests, view.PendingAccepts);
+        var sync = new PendingSync(now, view.PendingRequests, view.PendingAccepts, view.CircuitChanges);
         view.PendingRequests = view.PendingAccepts = 0;
         return sync;
     }
@@ -80,7 +80,12 @@ public sealed partial class RedisHostState
         }
 
         SharedHostMessage.ApplyPause(view, SharedHostMessage.FirstNumber((string?)reply[at]));
-        SharedHostMessage.ApplyCircuit(view, (string?)reply[at + 1]);
+        if (view.CircuitChanges == sync.CircuitChanges)
+        {
+            // Unless the circuit changed since the read began: a message or this process's report is newer.
+            SharedHostMessage.ApplyCircuit(view, (string?)reply[at + 1]);
+        }
+
         view.SharedRequests = (long)reply[at + 2];
         view.SharedAccepts = (long)reply[at + 3];
         view.Present = (int)reply[at + 4];
@@ -240,5 +245,5 @@ public sealed partial class RedisHostState
     }
 
     /// <summary>A sync under way: when it was asked (Unix ms), and the counts it adds.</summary>
-    private readonly record struct PendingSync(long Now, long Requests, long Accepts);
+    private readonly record struct PendingSync(long Now, long Requests, long Accepts, int CircuitChanges);
 }

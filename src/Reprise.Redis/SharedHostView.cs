@@ -7,6 +7,8 @@ namespace Reprise.Redis;
 /// <remarks>Guarded by <see cref="Lock"/>; nothing under it waits or calls back into a registry.</remarks>
 internal sealed class SharedHostView
 {
+    private long _circuitOpenUntil;
+
     public SharedHostView(string host) => Host = host;
 
     public string Host { get; }
@@ -17,7 +19,21 @@ internal sealed class SharedHostView
     public long PausedUntil { get; set; }
 
     /// <summary>Gets or sets the next probe time of the open shared circuit (0: closed).</summary>
-    public long CircuitOpenUntil { get; set; }
+    public long CircuitOpenUntil
+    {
+        get => _circuitOpenUntil;
+        set
+        {
+            _circuitOpenUntil = value;
+            CircuitChanges++;
+        }
+    }
+
+    /// <summary>
+    /// Gets how often <see cref="CircuitOpenUntil"/> was set: a sync whose read began before a change (a message, this
+    /// process's own report) must not undo it with the older value it read.
+    /// </summary>
+    public int CircuitChanges { get; private set; }
 
     /// <summary>Gets or sets how long the shared circuit last opened for: what the next failed probe doubles.</summary>
     public long CircuitIntervalMs { get; set; }
