@@ -164,8 +164,9 @@ internal sealed partial class HostState
                 _throttle?.Record(now, addRequest: !permit.CountedAsRequest, accepted: signal == HostSignal.Accepted || ownThrottle);
             }
             // An attempt granted before this one and still in flight may yet be accepted, which ends the run of failures: a
-            // host that sheds load at the door refuses faster than it serves (hung attempts are no longer in the list).
-            bool open = decision.OpenCircuit && !_inFlight.HasOlderThan(permit.Sequence);
+            // host that sheds load at the door refuses faster than it serves. One in flight as long as a hung one is not
+            // waited for.
+            bool open = decision.OpenCircuit && !_inFlight.HasPendingOlderThan(permit.Sequence, now, HangEvidence.HungAfter(_evidence.UsualLatency));
             if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);

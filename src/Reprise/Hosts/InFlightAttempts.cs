@@ -23,8 +23,22 @@ internal sealed class InFlightAttempts
     /// <summary>Gets the oldest attempt that still holds its slot, if any.</summary>
     internal HostPermit? Oldest => _oldest;
 
-    /// <summary>Whether an attempt granted before grant <paramref name="sequence"/> is still in flight holding its slot.</summary>
-    public bool HasOlderThan(long sequence) => _oldest is { } oldest && oldest.Sequence < sequence;
+    /// <summary>
+    /// Whether an attempt granted before grant <paramref name="sequence"/> is still in flight and may yet be answered: in
+    /// flight for less than <paramref name="hungAfter"/> (any, while the host's latency is unknown).
+    /// </summary>
+    public bool HasPendingOlderThan(long sequence, TimeSpan now, TimeSpan? hungAfter)
+    {
+        for (var attempt = _oldest; attempt is not null && attempt.Sequence < sequence; attempt = attempt.Newer)
+        {
+            if (hungAfter is not { } after || now - attempt.GrantedAt < after)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Adds a granted attempt that holds a slot, as the newest.</summary>
     public void Add(HostPermit permit)

@@ -70,6 +70,22 @@ public sealed class HostStateCircuitBreakerTests
     }
 
     [Fact]
+    public void Complete_ThresholdFailuresWhileAnOlderAttemptHangs_OpensWithoutWaitingForIt()
+    {
+        var clock = new HostTestClock(BreakerOnly()) { NextRandom = 0 };
+        clock.Send(HostSignal.Accepted); // the host's usual latency is known: an attempt in flight over 1 s hangs
+        using var hung = clock.State.TryAcquire(isRetry: false);
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        for (int i = 0; i < 5; i++)
+        {
+            clock.Send(HostSignal.Failed);
+        }
+
+        Assert.Equal(HostCircuitState.Open, clock.Snapshot.CircuitState);
+    }
+
+    [Fact]
     public void Complete_ThresholdFailuresWhileAnOlderAttemptIsInFlight_ItsAcceptanceEndsTheRun()
     {
         var clock = new HostTestClock(BreakerOnly()) { NextRandom = 0 };
