@@ -64,8 +64,25 @@ internal sealed partial class HostState
         }
 
         _hungTimerDue = due;
-        _hungTimer ??= _context.TimeProvider.CreateTimer(static s => ((HostState)s!).OnHungTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _hungTimer ??= CreateHungTimer();
         _hungTimer.Change(due > now ? due - now : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The host's one timer for hung attempts. It outlives the request that arms it first, so it must not hold on to that
+    /// request's ExecutionContext (its AsyncLocals, its Activity), which a timer captures unless the flow is suppressed.
+    /// </summary>
+    private ITimer CreateHungTimer()
+    {
+        var flow = ExecutionContext.IsFlowSuppressed() ? default(AsyncFlowControl?) : ExecutionContext.SuppressFlow();
+        try
+        {
+            return _context.TimeProvider.CreateTimer(static s => ((HostState)s!).OnHungTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            flow?.Undo();
+        }
     }
 
     /// <summary>Frees the slots of hung attempts, one at a time, while the oldest in flight hangs.</summary>
