@@ -25,7 +25,7 @@ public sealed class HostStateHungTests
         using var busy = clock.State.TryAcquire(isRetry: false);
         Assert.Equal(HostDenialReason.ConcurrencyLimit, clock.State.TryAcquire(isRetry: false).DenialReason);
 
-        // Hung: in flight as long as a probe may take (4 x 10 ms, at least 1 s) while a later request was answered.
+        // Hung: in flight four times the usual latency (4 x 10 ms, at least 250 ms) while a later request was answered.
         clock.Advance(TimeSpan.FromSeconds(1));
 
         using var next = clock.State.TryAcquire(isRetry: false);

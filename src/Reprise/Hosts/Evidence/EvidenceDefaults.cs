@@ -55,6 +55,14 @@ internal static class EvidenceDefaults
     /// <summary>The shortest attempt timeout of a probe.</summary>
     public static readonly TimeSpan MinProbeTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The shortest time in flight after which an attempt can count as hung (<see cref="HangEvidence"/>): four times the
+    /// usual latency, but never less than this, so that a pause of the collector or the scheduler on a host that
+    /// answers in a millisecond hangs nothing. Shorter than <see cref="MinProbeTimeout"/>: a released slot ends no
+    /// request, it only lets the next one go.
+    /// </summary>
+    public static readonly TimeSpan MinHungAfter = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A failure faster than this share of the usual successful latency was shed at the door (overload).</summary>
     public const double ShedShare = 0.25;
 

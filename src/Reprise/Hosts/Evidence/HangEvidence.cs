@@ -8,7 +8,7 @@ namespace Reprise.Hosts.Evidence;
 /// A hung request is not congestion while the host answers others: with a fixed per-host cap, a few URLs that never
 /// answer their first call would otherwise hold every slot for an attempt timeout while the host sits idle. The
 /// evidence that the hang is the URL's own is that the host accepted a request granted after it, and that it has been
-/// in flight as long as a probe may take (a few times the host's usual latency, at least a second). A host that answers
+/// in flight four times the host's usual latency (at least <see cref="EvidenceDefaults.MinHungAfter"/>). A host that answers
 /// nobody gives no such evidence, so its hung attempts keep their slots.
 /// </remarks>
 internal static class HangEvidence
@@ -19,10 +19,18 @@ internal static class HangEvidence
     /// </summary>
     public const int ReleasedPerSlot = 4;
 
-    /// <summary>Gets how long an attempt must have been in flight to count as hung: as long as a probe may take.</summary>
+    /// <summary>Gets how long an attempt must have been in flight to count as hung: four times the usual latency, at least 250 ms.</summary>
     /// <param name="usualLatency">The host's usual successful latency; null while unknown, when nothing counts as hung.</param>
     public static TimeSpan? HungAfter(TimeSpan? usualLatency)
-        => usualLatency is null ? null : FailureEvidence.ProbeTimeout(usualLatency, Timeout.InfiniteTimeSpan);
+    {
+        if (usualLatency is not { } usual)
+        {
+            return null;
+        }
+
+        var after = TimeSpan.FromTicks((long)(usual.Ticks * EvidenceDefaults.ProbeTimeoutFactor));
+        return after > EvidenceDefaults.MinHungAfter ? after : EvidenceDefaults.MinHungAfter;
+    }
 
     /// <summary>Whether an attempt granted at <paramref name="grantedAt"/> as grant <paramref name="sequence"/> hangs on its own.</summary>
     /// <param name="grantedAt">When the attempt was granted, on the registry's clock.</param>
