@@ -108,6 +108,11 @@ internal sealed class AttemptExecutor
         s.RetryAfter = readRetryAfter && (s.Verdict.Retryable || s.Verdict.Signal == HostSignal.Throttled) ? _policy.ReadRetryAfter(s.Response) : null;
         s.Decision = _policy.Decide(
             input.Request.Method, input.HasIdempotencyKey, input.Attempt, s.Verdict, input.BodyReplayable, s.RetryAfter, input.PreviousDelay, limits.ElapsedAt(s.End));
+        if (input.Permit.IsLastTry && s.Decision.Stop == RetryStopReason.None)
+        {
+            // The request waited for the open circuit as long as its attempts would have taken: this probe was its last.
+            s.Decision = RetryDecision.StopWith(RetryStopReason.CircuitOpen);
+        }
     }
 
     /// <summary>Takes in what the final body step reported: a cancellation, or a read error that is judged again.</summary>

@@ -310,7 +310,7 @@ internal sealed partial class BulkRun : IDisposable
             return new((BulkResult?)null);
         }
 
-        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted, item.UrlHistory);
+        var permit = host.TryAcquire(isRetry: item.Attempts > 0, retryAlreadyCounted: item.RetryCounted, item.UrlHistory, item.CircuitWait.LastTryDue);
         if (!permit.IsAcquired)
         {
             Interlocked.Increment(ref _counters.HostRefusals);

@@ -31,6 +31,11 @@ internal sealed class CircuitController
     private readonly TimeSpan _maxProbeWait;
     private readonly TimeSpan _maxPause;
     private readonly Action<HostCircuitState, HostCircuitState>? _changed;
+    private bool _anyoneProbes;
+
+    // The probe time the behaviour had set when a waiter's last try moved the probe earlier (ProbeNow): a last try that
+    // fails keeps to it rather than back off further, since the behaviour did not ask for that probe.
+    private TimeSpan? _scheduledProbeAt;
 
     /// <param name="behavior">The policy; null when the breaker is off (the circuit then stays closed).</param>
     /// <param name="maxProbeWait">How long waiters wait for a probe's outcome before asking again (a probe never reported).</param>
@@ -73,7 +78,7 @@ internal sealed class CircuitController
         wait = TimeSpan.Zero;
         switch (State)
         {
-            case HostCircuitState.Open when now >= NextProbeAt && (mayProbe || now >= NextProbeAt + OpenInterval):
+            case HostCircuitState.Open when now >= NextProbeAt && (mayProbe || _anyoneProbes || now >= NextProbeAt + OpenInterval):
                 Transition(HostCircuitState.HalfOpen);
                 return CircuitCheck.Probe;
 
@@ -134,9 +139,36 @@ internal sealed class CircuitController
     /// <summary>Gets how many probes have failed on this host: a waiter compares it with the count when it began to wait.</summary>
     public int FailedProbes { get; private set; }
 
+    /// <summary>Gets when the last failed probe ended (<see cref="TimeSpan.MinValue"/> before any).</summary>
+    public TimeSpan LastProbeFailedAt { get; private set; } = TimeSpan.MinValue;
+
+    /// <summary>
+    /// Lets an open circuit's probe go now, sent by whoever asks first: a request waiting for the circuit whose own
+    /// attempts would have run out by now, with no probe failed in the last of them, tries the host before it gives up.
+    /// </summary>
+    /// <returns>False when the circuit is not open (closed, or its probe is already out).</returns>
+    public bool ProbeNow(TimeSpan now)
+    {
+        if (State != HostCircuitState.Open)
+        {
+            return false;
+        }
+
+        if (NextProbeAt > now)
+        {
+            _scheduledProbeAt ??= NextProbeAt;
+            NextProbeAt = now;
+        }
+
+        _anyoneProbes = true;
+        return true;
+    }
+
     private bool OnProbeOutcome(TimeSpan now, HostSignal signal, TimeSpan? retryAfter)
     {
         Debug.Assert(State == HostCircuitState.HalfOpen && _behavior is not null, "Only the probe of a half-open circuit is a probe.");
+        var scheduled = _scheduledProbeAt;
+        _scheduledProbeAt = null;
         switch (signal)
         {
             case HostSignal.Accepted:
@@ -150,8 +182,17 @@ internal sealed class CircuitController
                 NextProbeAt = now;
                 return false;
 
+            case not HostSignal.Accepted when retryAfter is null && scheduled > now:
+                // A waiter's last try, sent before the behaviour's probe time: the circuit stays open until then.
+                FailedProbes++;
+                LastProbeFailedAt = now;
+                Transition(HostCircuitState.Open);
+                NextProbeAt = scheduled.Value;
+                return true;
+
             default:
                 FailedProbes++;
+                LastProbeFailedAt = now;
                 var backoff = _behavior.OnProbeFailed();
                 Open(now, retryAfter ?? backoff);
                 return true;
@@ -172,6 +213,7 @@ internal sealed class CircuitController
     {
         var from = State;
         State = to;
+        _anyoneProbes = false;
         if (from != to)
         {
             _changed?.Invoke(from, to);

@@ -43,6 +43,12 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Gets whether this attempt is the single probe of an open circuit.</summary>
     public bool IsProbe { get; private init; }
 
+    /// <summary>
+    /// Gets whether this probe is its request's last try: the request waited for the open circuit as long as its attempts
+    /// would have taken (<see cref="HostState.CircuitWaitExhausted"/>), so no retry follows it.
+    /// </summary>
+    public bool IsLastTry { get; private init; }
+
     /// <summary>Gets whether the permit holds one of the host's concurrency slots.</summary>
     internal bool HoldsSlot { get; private init; }
 
@@ -125,12 +131,15 @@ internal sealed class HostPermit : IDisposable
     /// <summary>Clears <paramref name="flag"/>; true when this call cleared it.</summary>
     private bool TryClear(int flag) => (Interlocked.And(ref _flags, ~flag) & flag) != 0;
 
-    internal static HostPermit Grant(HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default)
+    internal static HostPermit Grant(
+        HostState state, bool isProbe, bool holdsSlot, bool countedAsRequest, long sequence, TimeSpan now, UrlHistory history = default, bool lastTry = false)
     {
         Debug.Assert(!(isProbe && holdsSlot), "A probe bypasses the limits.");
+        Debug.Assert(isProbe || !lastTry, "Only a probe is a last try.");
         return new HostPermit(state, isAcquired: true, HostDenialReason.None, TimeSpan.Zero, holdsSlot ? 1 : 0)
         {
             IsProbe = isProbe,
+            IsLastTry = lastTry,
             HoldsSlot = holdsSlot,
             CountedAsRequest = countedAsRequest,
             Sequence = sequence,

@@ -86,12 +86,18 @@ internal sealed partial class HostState
         {
             while (true)
             {
+                var hostWait = wait;
                 if ((RefusalAt(gate, wait, giveUpAt) ?? CircuitWaitEnds(gate, budget, ref circuitWait, ref wait)) is { } refusal)
                 {
                     return refusal;
                 }
 
-                if (gate is Gate.Limited)
+                if (gate is Gate.CircuitOpen && wait < hostWait)
+                {
+                    // Shortened to the request's own attempts' time (to probe or to end): no spread, which is the host's.
+                    await Task.Delay(wait, _context.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                else if (gate is Gate.Limited)
                 {
                     var permit = await WaitForLimitsAsync(isRetry, check, history, cancellationToken).ConfigureAwait(false);
                     if (permit is not null)
@@ -105,6 +111,7 @@ internal sealed partial class HostState
                 }
 
                 now = _context.Now;
+                check.LastTry = circuitWait.LastTryDue;
                 lock (_lock)
                 {
                     var granted = TryGrantLocked(now, isRetry, history, ref check, out gate, out wait, out _);
@@ -162,27 +169,50 @@ internal sealed partial class HostState
     /// <summary>
     /// Whether a request waiting for the open circuit has waited long enough: once the failed probes since it began to wait
     /// used up its <paramref name="attemptsLeft"/>, or once it waited as long as they would have taken and a probe failed
-    /// meanwhile (<see cref="FailureEvidence.WaiterExhausted"/>): each failed probe fails on behalf of everyone waiting,
-    /// so waiting never costs more than trying would. Otherwise records when the wait began in
-    /// <paramref name="circuitWait"/> and shortens <paramref name="wait"/> to when its attempts would have run out.
-    /// The one rule for both paths: the handler's (<see cref="AcquireAsync(UrlHistory, bool, HostWaitBudget, CancellationToken)"/>)
-    /// and a bulk run's parked requests.
+    /// in the last of that time (<see cref="FailureEvidence.WaiterExhausted"/>): each failed probe fails on behalf of
+    /// everyone waiting, so waiting never costs more than trying would. When its last attempt would have been sent with no
+    /// such probe, the host is probed at once (<see cref="CircuitController.ProbeNow"/>), so that the request never ends
+    /// on older evidence than its own try would have given. Otherwise records when the wait began in
+    /// <paramref name="circuitWait"/> and shortens <paramref name="wait"/> to when it may end or probe. The one rule for
+    /// both paths: the handler's (<see cref="AcquireAsync(UrlHistory, bool, HostWaitBudget, CancellationToken)"/>) and a
+    /// bulk run's parked requests.
     /// </summary>
     internal bool CircuitWaitExhausted(ref CircuitWait circuitWait, int attemptsLeft, TimeSpan attemptTimeout, ref TimeSpan wait)
     {
         var now = _context.Now;
         var waited = circuitWait.IsWaiting ? now - circuitWait.StartedAt : TimeSpan.Zero;
         int failedProbes;
-        TimeSpan untilExhausted;
+        TimeSpan askAgainIn;
         lock (_lock)
         {
             failedProbes = _circuit.FailedProbes;
-            var perAttempt = _evidence.ProbeTimeout(attemptTimeout) + _options.CircuitBreakerProbeInterval;
-            untilExhausted = (perAttempt * Math.Max(1, attemptsLeft)) - waited;
-            if (circuitWait.IsWaiting && FailureEvidence.WaiterExhausted(failedProbes - circuitWait.FailedProbesAtStart, waited, attemptsLeft, perAttempt))
+            var probeTimeout = _evidence.ProbeTimeout(attemptTimeout);
+            var perAttempt = probeTimeout + _options.CircuitBreakerProbeInterval;
+            var budget = FailureEvidence.WaitBudget(attemptsLeft, perAttempt);
+            var untilExhausted = budget - waited;
+            bool lastAttemptFailed = false;
+            if (circuitWait.IsWaiting)
             {
-                return true;
+                int failedWhileWaiting = failedProbes - circuitWait.FailedProbesAtStart;
+                var lastProbeFailed = failedWhileWaiting > 0 ? _circuit.LastProbeFailedAt - circuitWait.StartedAt : TimeSpan.Zero;
+                if (FailureEvidence.WaiterExhausted(failedWhileWaiting, waited, attemptsLeft, perAttempt, lastProbeFailed, probeTimeout))
+                {
+                    return true;
+                }
+
+                lastAttemptFailed = FailureEvidence.ProbeFailedInLastAttempt(failedWhileWaiting, lastProbeFailed, budget, probeTimeout);
+                if (!lastAttemptFailed && untilExhausted <= probeTimeout && _circuit.ProbeNow(now))
+                {
+                    // Its last attempt would be sent now, and no probe failed in its time: the host may be well by now.
+                    // It is probed at once, by this request as its last try when it asks first.
+                    circuitWait = circuitWait with { LastTryDue = true };
+                    wait = TimeSpan.Zero;
+                    return false;
+                }
             }
+
+            // It may end once its attempts would have run out; before that, it has the host probed when its last would go.
+            askAgainIn = lastAttemptFailed ? untilExhausted : untilExhausted - probeTimeout;
         }
 
         if (!circuitWait.IsWaiting)
@@ -190,9 +220,9 @@ internal sealed partial class HostState
             circuitWait = new CircuitWait(failedProbes, now);
         }
 
-        if (untilExhausted > TimeSpan.Zero && untilExhausted < wait)
+        if (askAgainIn > TimeSpan.Zero && askAgainIn < wait)
         {
-            wait = untilExhausted;
+            wait = askAgainIn;
         }
 
         return false;

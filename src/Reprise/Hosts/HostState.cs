@@ -101,9 +101,10 @@ internal sealed partial class HostState
     /// True when asking again for a retry that was refused with "retry budget exhausted", so that it is counted once.
     /// </param>
     /// <param name="history">What the request tells the host about its own attempts (none: every outcome is the host's).</param>
-    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted, UrlHistory history = default)
+    /// <param name="lastTry">Whether the request's wait for the open circuit is spent (<see cref="CircuitWait.LastTryDue"/>).</param>
+    public HostPermit TryAcquire(bool isRetry, bool retryAlreadyCounted, UrlHistory history = default, bool lastTry = false)
     {
-        var check = new RetryCheck { Counted = retryAlreadyCounted };
+        var check = new RetryCheck { Counted = retryAlreadyCounted, LastTry = lastTry };
         var now = _context.Now;
         HostPermit? permit;
         Gate gate;
@@ -276,7 +277,7 @@ internal sealed partial class HostState
                 // The single probe bypasses the limits: it is one request to a host nobody else is sending to.
                 gate = Gate.Probe;
                 _evidence.OnGranted(now, history.AfterOwnWait);
-                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now, history);
+                return HostPermit.Grant(this, isProbe: true, holdsSlot: false, check.Counted, ++_grantSequence, now, history, check.LastTry);
 
             case CircuitCheck.Open:
                 gate = Gate.CircuitOpen;
@@ -377,10 +378,14 @@ internal sealed partial class HostState
 
     private TimeSpan PauseSpread(TimeSpan length) => HostPause.Spread(length, _options.PauseReleaseSpread, _context.Random());
 
-    /// <summary>Where a retry stands with the throttle: counted once when held back, and not drawn again once passed.</summary>
+    /// <summary>
+    /// Where a request stands: with the retry throttle (counted once when held back, not drawn again once passed), and
+    /// whether its wait for the open circuit is spent, so that a probe it is granted is its last try.
+    /// </summary>
     private struct RetryCheck
     {
         public bool Counted;
         public bool Passed;
+        public bool LastTry;
     }
 }

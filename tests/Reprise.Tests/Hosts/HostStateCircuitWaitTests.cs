@@ -1,4 +1,5 @@
 using Reprise.Hosts;
+using Reprise.Hosts.Evidence;
 
 namespace Reprise.Tests.Hosts;
 
@@ -78,6 +79,49 @@ public sealed class HostStateCircuitWaitTests
         Assert.False(waiter.IsCompleted);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_AttemptsTimeUpWithOnlyAnOldFailedProbe_ProbesTheHostItself()
+    {
+        var clock = OpenedAndProbing(out var probe);
+        var waiter = clock.State.AcquireAsync(UrlHistory.First(7), isRetry: false, Budget(attemptsLeft: 2), CancellationToken.None).AsTask();
+
+        probe.Complete(HostSignal.Failed, null);
+        probe.Dispose();
+
+        // Two attempts would have taken 20.4 s; the only failed probe ended as the wait began, before the last of them
+        // would have been sent, and the next probe (at 20 s) is for a request sent before, which this one is not
+        // (anyone may probe at 40 s): the host may be well by then, so the waiter tries it rather than give up on old news.
+        await AdvanceUntilAsync(clock, waiter, TimeSpan.FromSeconds(22));
+        Assert.True(waiter.IsCompleted, "the waiter still waits past its attempts' worth");
+        using var permit = await waiter;
+        Assert.True(permit.IsAcquired);
+        Assert.True(permit.IsProbe);
+        Assert.True(permit.IsLastTry, "a request that waited its attempts' worth retries no more after this probe");
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ProbeSentForAWaiterFails_EndsTheOtherWaitersWithCircuitOpen()
+    {
+        var clock = OpenedAndProbing(out var probe);
+        var first = clock.State.AcquireAsync(UrlHistory.First(7), isRetry: false, Budget(attemptsLeft: 2), CancellationToken.None).AsTask();
+        var second = clock.State.AcquireAsync(UrlHistory.First(8), isRetry: false, Budget(attemptsLeft: 2), CancellationToken.None).AsTask();
+        probe.Complete(HostSignal.Failed, null);
+        probe.Dispose();
+
+        await AdvanceUntilAsync(clock, Task.WhenAny(first, second), TimeSpan.FromSeconds(22));
+        var prober = first.IsCompleted ? first : second;
+        var other = prober == first ? second : first;
+        using var own = await prober;
+        Assert.True(own.IsProbe);
+
+        // The probe sent in the waiters' last attempt's time fails: it fails for the other waiter too.
+        own.Complete(HostSignal.Failed, null);
+        await AdvanceUntilAsync(clock, other, TimeSpan.FromSeconds(5));
+        using var permit = await other;
+        Assert.False(permit.IsAcquired);
+        Assert.Equal(HostDenialReason.CircuitOpen, permit.DenialReason);
     }
 
     private static HostWaitBudget Budget(int attemptsLeft) => new(Timeout.InfiniteTimeSpan, attemptsLeft, AttemptTimeout);

@@ -87,14 +87,40 @@ internal sealed class FailureEvidence
     /// <param name="waited">How long the request has waited for the circuit.</param>
     /// <param name="attemptsLeft">The attempts the request has left.</param>
     /// <param name="perAttempt">What one attempt against the dead host costs: the probe's timeout and the base open interval.</param>
+    /// <param name="lastProbeFailed">When the last failed probe ended, counted from when the request began to wait.</param>
+    /// <param name="probeTimeout">How long a probe may take.</param>
     /// <remarks>
     /// Each failed probe fails on behalf of everyone waiting for it, and so does the time an attempt would have taken
-    /// once a probe failed meanwhile: waiting never costs more than trying would (the open interval doubles, a
-    /// request's own attempts do not wait that long), and a waiter never ends unless the host failed a probe.
+    /// once a probe failed while the last of those attempts would have been in flight: waiting never costs more than
+    /// trying would (the open interval doubles, a request's own attempts do not wait that long), and a waiter never
+    /// ends unless the host failed a probe, nor on older news than its own last attempt would have brought (the host
+    /// may have recovered since: then the waiter has the host probed, <see cref="CircuitController.ProbeNow"/>).
     /// </remarks>
-    public static bool WaiterExhausted(int failedProbesWhileWaiting, TimeSpan waited, int attemptsLeft, TimeSpan perAttempt)
-        => failedProbesWhileWaiting > 0
-            && (failedProbesWhileWaiting >= attemptsLeft || waited.Ticks >= perAttempt.Ticks * (long)Math.Max(0, attemptsLeft));
+    public static bool WaiterExhausted(int failedProbesWhileWaiting, TimeSpan waited, int attemptsLeft, TimeSpan perAttempt, TimeSpan lastProbeFailed, TimeSpan probeTimeout)
+    {
+        if (failedProbesWhileWaiting <= 0)
+        {
+            return false;
+        }
+
+        var budget = WaitBudget(attemptsLeft, perAttempt);
+        return failedProbesWhileWaiting >= attemptsLeft
+            || (waited >= budget && ProbeFailedInLastAttempt(failedProbesWhileWaiting, lastProbeFailed, budget, probeTimeout));
+    }
+
+    /// <summary>
+    /// Whether a probe failed while a waiting request's last attempt would have been in flight: from a probe's timeout
+    /// before its wait's end. When none did by the time that attempt would have been sent, the waiter has the host probed.
+    /// </summary>
+    /// <param name="failedProbesWhileWaiting">Probes that failed since the request began to wait.</param>
+    /// <param name="lastProbeFailed">When the last failed probe ended, counted from when the request began to wait.</param>
+    /// <param name="budget">How long the request may wait (<see cref="WaitBudget"/>).</param>
+    /// <param name="probeTimeout">How long a probe may take.</param>
+    public static bool ProbeFailedInLastAttempt(int failedProbesWhileWaiting, TimeSpan lastProbeFailed, TimeSpan budget, TimeSpan probeTimeout)
+        => failedProbesWhileWaiting > 0 && lastProbeFailed >= budget - probeTimeout;
+
+    /// <summary>Gets how long a request may wait for an open circuit: as long as its attempts left would have taken.</summary>
+    public static TimeSpan WaitBudget(int attemptsLeft, TimeSpan perAttempt) => perAttempt * Math.Max(1, attemptsLeft);
 
     /// <summary>Takes in a failed attempt (a failure or a timeout); true when the run of failing URLs reaches the threshold.</summary>
     /// <param name="key">The URL's key, or 0 for none.</param>

@@ -36,6 +36,7 @@ internal sealed class EvidenceSimulation
     private TimeSpan _probeAt;
     private TimeSpan _openInterval = OpenInterval;
     private int _failedProbes;
+    private TimeSpan _lastProbeFailedAt;
     private int _failedProbesAtOpen;
     private TimeSpan _openedAt;
 
@@ -108,7 +109,9 @@ internal sealed class EvidenceSimulation
 
     public TimeSpan Now => _clock.Now;
 
-    private TimeSpan PerAttempt => _evidence!.ProbeTimeout(AttemptTimeout) + OpenInterval;
+    private TimeSpan PerAttempt => ProbeTimeout + OpenInterval;
+
+    private TimeSpan ProbeTimeout => _evidence!.ProbeTimeout(AttemptTimeout);
 
     public EvidenceSimulation Run(TimeSpan limit)
     {
@@ -201,12 +204,14 @@ internal sealed class EvidenceSimulation
 
         if (_circuit == CircuitState.Open)
         {
-            if (!_evidence!.MayProbe(Now, _probeAt, _openInterval, item.Url + 1, alreadySent: item.Attempts > 0, item.FirstFailedAt))
+            // A waiter whose last attempt would be sent now, with no probe failed in its time, probes at once.
+            bool probesNow = Now >= WaitEnds(item) - ProbeTimeout && !FailedInLastAttempt(item);
+            if (!probesNow && !_evidence!.MayProbe(Now, _probeAt, _openInterval, item.Url + 1, alreadySent: item.Attempts > 0, item.FirstFailedAt))
             {
                 // Parked waiters ask again at the probe time or when their own attempts would have run out, if sooner.
                 EndExhaustedWaiters(probe: null);
                 askAgainAt = Now < _probeAt ? _probeAt : _probeAt + _openInterval;
-                var exhaustion = (item.WaitingSince ?? _openedAt) + (PerAttempt * Math.Max(1, MaxAttempts - item.Attempts));
+                var exhaustion = WaitEnds(item);
                 if (exhaustion > Now && exhaustion < askAgainAt)
                 {
                     askAgainAt = exhaustion;
@@ -423,6 +428,7 @@ internal sealed class EvidenceSimulation
                 break;
             default:
                 _failedProbes++;
+                _lastProbeFailedAt = now;
                 _circuit = CircuitState.Open;
                 _openInterval = _openInterval * 2 > MaxOpenInterval ? MaxOpenInterval : _openInterval * 2;
                 _probeAt = now + _openInterval;
@@ -454,7 +460,7 @@ internal sealed class EvidenceSimulation
         }
 
         // Fresh URLs were refused since the circuit opened (the bulk engine's workers take them and park them).
-        if (FailureEvidence.WaiterExhausted(_failedProbes - _failedProbesAtOpen, Now - _openedAt, MaxAttempts, PerAttempt))
+        if (FailureEvidence.WaiterExhausted(_failedProbes - _failedProbesAtOpen, Now - _openedAt, MaxAttempts, PerAttempt, _lastProbeFailedAt - _openedAt, ProbeTimeout))
         {
             while (_nextFresh < Urls)
             {
@@ -467,9 +473,18 @@ internal sealed class EvidenceSimulation
     private bool Exhausted(Item item)
     {
         int since = _failedProbes - (item.FailedProbesAtWait ?? _failedProbesAtOpen);
-        var waited = Now - (item.WaitingSince ?? _openedAt);
-        return FailureEvidence.WaiterExhausted(since, waited, MaxAttempts - item.Attempts, PerAttempt);
+        var waitStart = item.WaitingSince ?? _openedAt;
+        return FailureEvidence.WaiterExhausted(since, Now - waitStart, MaxAttempts - item.Attempts, PerAttempt, _lastProbeFailedAt - waitStart, ProbeTimeout);
     }
+
+    private bool FailedInLastAttempt(Item item)
+    {
+        int since = _failedProbes - (item.FailedProbesAtWait ?? _failedProbesAtOpen);
+        var waitStart = item.WaitingSince ?? _openedAt;
+        return FailureEvidence.ProbeFailedInLastAttempt(since, _lastProbeFailedAt - waitStart, FailureEvidence.WaitBudget(MaxAttempts - item.Attempts, PerAttempt), ProbeTimeout);
+    }
+
+    private TimeSpan WaitEnds(Item item) => (item.WaitingSince ?? _openedAt) + FailureEvidence.WaitBudget(MaxAttempts - item.Attempts, PerAttempt);
 
     private void Finish(Item item, bool success)
     {

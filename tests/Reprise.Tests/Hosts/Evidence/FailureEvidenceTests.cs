@@ -151,14 +151,17 @@ public sealed class FailureEvidenceTests
     }
 
     [Theory]
-    [InlineData(0, 100, 3, false)] // no probe failed meanwhile: the host may be fine
-    [InlineData(3, 0, 3, true)] // the probes used up its attempts
-    [InlineData(1, 9, 3, true)] // it waited as long as three attempts of 3 s
-    [InlineData(1, 8, 3, false)]
-    [InlineData(2, 1, 3, false)]
-    public void WaiterExhausted_FailedProbesAndTime_EndTheWaitNoLaterThanTrying(int failedProbes, double waitedSeconds, int attemptsLeft, bool expected)
+    [InlineData(0, 100, 3, 0, false)] // no probe failed meanwhile: the host may be fine
+    [InlineData(3, 0, 3, 0, true)] // the probes used up its attempts
+    [InlineData(1, 9, 3, 8, true)] // it waited as long as three attempts of 3 s, and a probe failed as its last would have
+    [InlineData(1, 9, 3, 7.9, false)] // the failed probe is older than its last attempt would have been
+    [InlineData(1, 8, 3, 8, false)]
+    [InlineData(2, 1, 3, 1, false)]
+    [InlineData(1, 3, 1, 2, true)] // one attempt left
+    public void WaiterExhausted_FailedProbesAndTime_EndTheWaitNoLaterThanTrying(int failedProbes, double waitedSeconds, int attemptsLeft, double lastFailedSeconds, bool expected)
     {
-        var exhausted = FailureEvidence.WaiterExhausted(failedProbes, TimeSpan.FromSeconds(waitedSeconds), attemptsLeft, TimeSpan.FromSeconds(3));
+        var exhausted = FailureEvidence.WaiterExhausted(
+            failedProbes, TimeSpan.FromSeconds(waitedSeconds), attemptsLeft, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(lastFailedSeconds), probeTimeout: TimeSpan.FromSeconds(1));
 
         Assert.Equal(expected, exhausted);
     }
