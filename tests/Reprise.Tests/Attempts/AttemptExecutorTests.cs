@@ -62,6 +62,20 @@ public sealed class AttemptExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_LastTryOfAWaiterFails_EndsFinalWithCircuitOpen()
+    {
+        var path = new FakePath(_time, (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var lastTry = HostPermit.Grant(_hosts.GetState(Uri), isProbe: true, holdsSlot: false, countedAsRequest: false, sequence: 1, TimeSpan.Zero, lastTry: true);
+
+        var result = await RunAsync(path, lastTry);
+
+        // The request waited for the open circuit as long as its attempts would have taken: no retry follows.
+        Assert.Equal(AttemptEnd.Final, result.End);
+        Assert.Equal(RetryStopReason.CircuitOpen, result.Decision.Stop);
+        result.Response?.Dispose();
+    }
+
+    [Fact]
     public async Task RunAsync_RetryableStatusWithRetryAfter_WaitsWhatTheServerAsked()
     {
         var path = new FakePath(_time, (_, _) => Task.FromResult(WithRetryAfter(HttpStatusCode.ServiceUnavailable, seconds: 7)));
@@ -178,10 +192,10 @@ public sealed class AttemptExecutorTests : IDisposable
         return response;
     }
 
-    private async Task<AttemptResult> RunAsync(FakePath path)
+    private async Task<AttemptResult> RunAsync(FakePath path, HostPermit? permit = null)
     {
         var executor = new AttemptExecutor(new RetryPolicy(_options, _time), RepriseTelemetry.Create(null));
-        var permit = _hosts.GetState(Uri).TryAcquire(isRetry: false);
+        permit ??= _hosts.GetState(Uri).TryAcquire(isRetry: false);
         Assert.True(permit.IsAcquired);
         return await executor.RunAsync(path, _limits, new AttemptInput
         {
