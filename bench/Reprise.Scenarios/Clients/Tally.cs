@@ -7,8 +7,15 @@ internal sealed class Tally
 {
     private readonly long[] _statuses = new long[600];
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly OkClock? _okClock;
     private long _results;
     private long _longestTicks;
+
+    /// <param name="okClock">Where to record when each URL finished ok; none when null (a warm-up).</param>
+    public Tally(OkClock? okClock = null)
+    {
+        _okClock = okClock;
+    }
 
     public long Results => Interlocked.Read(ref _results);
 
@@ -35,6 +42,7 @@ internal sealed class Tally
     public void Status(int status)
     {
         Interlocked.Increment(ref _statuses[Math.Clamp(status, 0, _statuses.Length - 1)]);
+        _okClock?.Record(status);
         Interlocked.Increment(ref _results);
     }
 

@@ -34,6 +34,9 @@ internal sealed class ClientReport
     /// <summary>Gets the time from the first request to the last result, warm-up excluded.</summary>
     public double WallSeconds { get; init; }
 
+    /// <summary>Gets when each URL finished ok, from the same origin as <see cref="WallSeconds"/>; null for the CLI.</summary>
+    public OkTimeline? OkTimeline { get; init; }
+
     /// <summary>Gets the process's working set after the client was built and warmed up, before the run.</summary>
     public long BaselineWorkingSetBytes { get; init; }
 

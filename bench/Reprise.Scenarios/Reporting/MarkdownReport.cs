@@ -28,10 +28,13 @@ internal static class MarkdownReport
             md.AppendLine();
             md.AppendLine("| client | ok / failed / URLs | requests | req/URL | 429s | 503s | early (URL / host) | wall s | CPU s | longest URL s / deadline | URLs/s | peak WS MB | alloc MB | other outcomes |");
             md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-            foreach (var run in results.Runs.Where(r => r.Scenario == scenario.Name))
+            var runs = results.Runs.Where(r => r.Scenario == scenario.Name).ToList();
+            foreach (var run in runs)
             {
                 md.AppendLine(Row(run));
             }
+
+            OnAgainstOffTable.Append(md, [.. OnAgainstOff.Pairs(runs)]);
         }
 
         return md.ToString();

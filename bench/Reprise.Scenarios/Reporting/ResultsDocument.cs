@@ -18,5 +18,8 @@ internal sealed class ResultsDocument
 
     public List<RunRecord> Runs { get; } = [];
 
+    /// <summary>Gets each client with host coordination on against the same client off, per scenario (issue 12).</summary>
+    public IReadOnlyList<OnAgainstOff> OnAgainstOff => [.. Reporting.OnAgainstOff.Pairs(Runs)];
+
     public sealed record ScenarioSummary(string Name, string Title, long Urls);
 }

@@ -25,11 +25,13 @@ internal static class ChildRunner
         var warmUp = Enumerable.Repeat(new Uri(baseAddress, "_chaos/stats").AbsoluteUri, profile.Concurrency * 2);
         await client.RunAsync(warmUp, new Tally(), cancellationToken);
 
-        var tally = new Tally();
+        var okClock = new OkClock([scenario.ExpectedStatus, .. scenario.AlsoExpected], scenario.ChildTimeoutFor(profile));
+        var tally = new Tally(okClock);
         var baseline = Environment.WorkingSet;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var watch = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
+        okClock.Start(started);
         var capped = false;
         using (var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -51,7 +53,7 @@ internal static class ChildRunner
             capped = cap.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         }
 
-        watch.Stop();
+        var wall = Stopwatch.GetElapsedTime(started);
 
         using var process = Process.GetCurrentProcess();
         var report = new ClientReport
@@ -67,7 +69,8 @@ internal static class ChildRunner
             DeadlineSeconds = scenario.RetryFor(profile).Deadline.TotalSeconds,
             Statuses = tally.Statuses(),
             Errors = tally.Errors(),
-            WallSeconds = watch.Elapsed.TotalSeconds,
+            WallSeconds = wall.TotalSeconds,
+            OkTimeline = okClock.Timeline(),
             BaselineWorkingSetBytes = baseline,
             PeakWorkingSetBytes = process.PeakWorkingSet64,
             AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated,
