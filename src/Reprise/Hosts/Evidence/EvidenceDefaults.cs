@@ -72,6 +72,12 @@ internal static class EvidenceDefaults
     /// <summary>The recent share of failures among accepted and failed responses from which a fast failure is overload.</summary>
     public const double ShedFailureShare = 0.5;
 
+    /// <summary>
+    /// Fast failures in a row, with nothing accepted between, that say the host sheds load whatever the recent share of
+    /// failures: a host just past its capacity refuses in a burst.
+    /// </summary>
+    public const int ShedRun = 3;
+
     /// <summary>Smoothing of the recent share of failures (about the last 16 responses).</summary>
     public const double FailureShareSmoothing = 1.0 / 16;
 }

@@ -164,7 +164,7 @@ internal sealed class HostEvidence
                 bool firstFailure = !failedBefore || report.Key == 0;
                 if (firstFailure)
                 {
-                    _timeouts.OnFailed();
+                    _timeouts.OnFailed(report.Latency);
                 }
 
                 decision = decision with

@@ -27,6 +27,7 @@ internal sealed class LatencyEvidence
     private double _short;
     private bool _measured;
     private double _failureShare;
+    private int _fastFailuresInARow;
 
     /// <summary>Gets the host's usual successful latency, or null before any success.</summary>
     public TimeSpan? UsualLatency => _measured ? TimeSpan.FromSeconds(_long) : null;
@@ -38,6 +39,7 @@ internal sealed class LatencyEvidence
     public void OnAccepted(TimeSpan latency)
     {
         _failureShare -= _failureShare * EvidenceDefaults.FailureShareSmoothing;
+        _fastFailuresInARow = 0;
         double seconds = Math.Max(0, latency.TotalSeconds);
         if (!_measured)
         {
@@ -52,24 +54,44 @@ internal sealed class LatencyEvidence
     }
 
     /// <summary>
-    /// Whether a failure came back far faster than the host's successes (below <see cref="EvidenceDefaults.ShedShare"/>
-    /// of the usual latency, and <see cref="EvidenceDefaults.ShedMargin"/> faster): a host that sheds load at the door
-    /// answers at once without doing the work, while a flaky host's failures take about as long as its successes.
+    /// Whether a failure came back far faster than the host's successes (<see cref="IsFast"/>) while failures are most of
+    /// what the host answers lately, or came in a run of such fast failures with nothing accepted between: a host that
+    /// sheds load at the door answers at once without doing the work, while a flaky host's failures take about as long
+    /// as its successes. Call after <see cref="OnFailed(TimeSpan)"/> has counted the failure.
     /// </summary>
     /// <remarks>
-    /// And only while failures are most of what the host answers lately: an overloaded host above its capacity fails
-    /// most of what it is sent (its free slots churn through rejections), while URLs that fail on their own, however
-    /// fast, are a steady share (a fifth of the URLs always failing beside healthy ones slow to answer cut the limit to
-    /// nothing without this; measured on real sockets: 404 of 1,000 URLs by 45 s against 800 in 9.4 s).
+    /// Fast failures alone are not enough: URLs that fail on their own, however fast, are a steady share (a fifth of the
+    /// URLs always failing beside healthy ones slow to answer cut the limit to nothing without the share; measured on
+    /// real sockets: 404 of 1,000 URLs by 45 s against 800 in 9.4 s). But a host just past its capacity sheds in a
+    /// burst: each refusal frees a slot that the next request fills and loses at once. Waiting for the share to climb
+    /// from nothing to a half took 11 refusals in a row each time the limit grew past the capacity (a host of capacity
+    /// 20: 11 503s every third of a second); a run of <see cref="EvidenceDefaults.ShedRun"/> says it sooner, and URLs
+    /// failing on their own seldom come back that many in a row with nothing accepted between.
     /// </remarks>
-    public bool IsShed(TimeSpan latency)
+    public bool IsShed(TimeSpan latency) => IsShed(IsFast(latency), _failureShare, _fastFailuresInARow);
+
+    /// <summary>The decision: a fast failure while failures dominate, or in a run of fast failures.</summary>
+    internal static bool IsShed(bool fast, double failureShare, int fastFailuresInARow)
+        => fast && (failureShare >= EvidenceDefaults.ShedFailureShare || fastFailuresInARow >= EvidenceDefaults.ShedRun);
+
+    /// <summary>
+    /// Whether a failure came back far faster than the host's successes: below <see cref="EvidenceDefaults.ShedShare"/>
+    /// of the usual latency, and <see cref="EvidenceDefaults.ShedMargin"/> faster.
+    /// </summary>
+    public bool IsFast(TimeSpan latency)
         => _measured
-            && _failureShare >= EvidenceDefaults.ShedFailureShare
             && latency.TotalSeconds < _long * EvidenceDefaults.ShedShare
             && _long - latency.TotalSeconds >= EvidenceDefaults.ShedMargin.TotalSeconds;
 
-    /// <summary>Counts a failure (a 5xx without Retry-After or a transport error) in the recent share of failures.</summary>
-    public void OnFailed() => _failureShare += (1 - _failureShare) * EvidenceDefaults.FailureShareSmoothing;
+    /// <summary>
+    /// Counts a URL's first failure (a 5xx without Retry-After or a transport error) in the recent share of failures,
+    /// and in the run of fast failures since the host last accepted anything (a slow failure ends the run).
+    /// </summary>
+    public void OnFailed(TimeSpan latency)
+    {
+        _failureShare += (1 - _failureShare) * EvidenceDefaults.FailureShareSmoothing;
+        _fastFailuresInARow = IsFast(latency) ? _fastFailuresInARow + 1 : 0;
+    }
 
     /// <summary>Judges a timeout.</summary>
     /// <param name="timedOutBefore">Whether the same URL's previous attempt timed out too.</param>
