@@ -68,7 +68,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
     private TimeSpan Now => _clock.Now;
 
-    private double Capacity => Math.Max(1, _fillRate * HostCoordinationDefaults.RateBurst.TotalSeconds);
+    private double Capacity => BucketCapacity(_fillRate);
 
     /// <summary>Takes <paramref name="count"/> tokens if they are there, or none; otherwise tells how long until they are.</summary>
     public bool TryTake(TimeSpan now, out TimeSpan retryAfter, int count = 1)
@@ -332,6 +332,17 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
         var oneToken = TimeSpan.FromSeconds(1 / rate);
         return now + (oneToken < HostCoordinationDefaults.RateReserveHorizon ? oneToken : HostCoordinationDefaults.RateReserveHorizon);
     }
+
+    /// <summary>
+    /// One token, plus what accrues at <paramref name="rate"/> while a timer is late (<see cref="HostCoordinationDefaults.RateTimerSlack"/>).
+    /// </summary>
+    /// <remarks>
+    /// A refused request asks again when its timer fires, and timers fire on a coarse tick: on Linux a wait of 5-8 ms
+    /// fires after 8 ms (Windows' tick is 15.6 ms). A bucket of one token lost what accrued meanwhile, so a rate of
+    /// 125-200/s sent 125/s (3,000 URLs to a 200/s host took 20.6 s, not 15-17 s). The tokens kept go at once: the next
+    /// request in the host's line asks as soon as the one before it is granted.
+    /// </remarks>
+    internal static double BucketCapacity(double rate) => 1 + (rate * HostCoordinationDefaults.RateTimerSlack.TotalSeconds);
 
     private bool BoundSince(TimeSpan since) => _lastBound >= since;
 
