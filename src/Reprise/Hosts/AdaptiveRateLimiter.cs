@@ -154,9 +154,9 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>Lets no token accrue before <paramref name="until"/>; the next window of measurement starts then.</summary>
     /// <remarks>
-    /// The bucket keeps at most the tokens it holds (one, plus a timer's slack: <see cref="BucketCapacity"/>), so the first
-    /// requests after the pause go at once and the rest follow at the adapted rate. A pause before the first throttle is remembered too: a throttle that engages the
-    /// limiter usually comes with the pause it starts.
+    /// The bucket keeps at most the tokens it holds (one, plus a timer's slack: <see cref="BucketCapacity"/>), so the
+    /// first requests after the pause go at once and the rest follow at the adapted rate. A pause before the first
+    /// throttle is remembered too: a throttle that engages the limiter usually comes with the pause it starts.
     /// </remarks>
     public void PauseUntil(TimeSpan now, TimeSpan until)
     {
