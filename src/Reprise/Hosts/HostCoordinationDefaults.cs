@@ -29,12 +29,10 @@ internal static class HostCoordinationDefaults
 
     // Adaptive rate: CUBIC (RFC 8312) on a send rate, as the AWS SDKs' adaptive retry mode applies it (botocore
     // retries/throttling.py and bucket.py: beta 0.7, C 0.4, minimum fill rate 0.5/s, growth capped at twice the
-    // measured send rate, measured over 0.5 s buckets with smoothing 0.8). C, beta, the accept-rate anchor and the
-    // bucket's size depart from those numbers on the evidence of RateLimitSimulationTests; see docs/host-coordination.md.
-    // Beta is 0.9, not botocore's 0.7, because the decrease starts from the rate the host accepted (botocore's from the
-    // send rate that drew the throttle, above the limit): 0.7 of it took 30% off the host's own rate and CUBIC took 8 s
-    // to climb back (3,000 URLs at 200/s, simulated bulk run: 17.0 s, now 15.9 s, the same 429s).
-    public const double CubicBeta = 0.9;
+    // measured send rate, measured over 0.5 s buckets with smoothing 0.8). C, the beta after a pause, the accept-rate
+    // anchor and the one-token bucket depart from those numbers on the evidence of RateLimitSimulationTests; see
+    // docs/host-coordination.md.
+    public const double CubicBeta = 0.7;
     public const double PausedCubicBeta = 0.9;
     public const double CubicScale = 0.1;
 

@@ -13,7 +13,7 @@ public sealed class CubicRateControllerTests
 
         double rate = controller.OnThrottle(TimeSpan.Zero, Measured100, current: null, paused: false, resumeAt: TimeSpan.Zero);
 
-        Assert.Equal(100 * 0.95 * 0.9, rate, 9);
+        Assert.Equal(100 * 0.95 * 0.7, rate, 9);
     }
 
     [Fact]
