@@ -68,7 +68,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
     private TimeSpan Now => _clock.Now;
 
-    private double Capacity => Math.Max(1, _fillRate * HostCoordinationDefaults.RateBurst.TotalSeconds);
+    private double Capacity => BucketCapacity(_fillRate);
 
     /// <summary>Takes <paramref name="count"/> tokens if they are there, or none; otherwise tells how long until they are.</summary>
     public bool TryTake(TimeSpan now, out TimeSpan retryAfter, int count = 1)
@@ -154,9 +154,9 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>Lets no token accrue before <paramref name="until"/>; the next window of measurement starts then.</summary>
     /// <remarks>
-    /// The bucket keeps at most the one token it holds, so the first request after the pause goes at once and the rest
-    /// follow at the adapted rate. A pause before the first throttle is remembered too: a throttle that engages the
-    /// limiter usually comes with the pause it starts.
+    /// The bucket keeps at most the tokens it holds (one, plus a timer's slack: <see cref="BucketCapacity"/>), so the
+    /// first requests after the pause go at once and the rest follow at the adapted rate. A pause before the first
+    /// throttle is remembered too: a throttle that engages the limiter usually comes with the pause it starts.
     /// </remarks>
     public void PauseUntil(TimeSpan now, TimeSpan until)
     {
@@ -332,6 +332,17 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
         var oneToken = TimeSpan.FromSeconds(1 / rate);
         return now + (oneToken < HostCoordinationDefaults.RateReserveHorizon ? oneToken : HostCoordinationDefaults.RateReserveHorizon);
     }
+
+    /// <summary>
+    /// One token, plus what accrues at <paramref name="rate"/> while a timer is late (<see cref="HostCoordinationDefaults.RateTimerSlack"/>).
+    /// </summary>
+    /// <remarks>
+    /// A refused request asks again when its timer fires, and timers fire on a coarse tick: on Linux a wait of 5-8 ms
+    /// fires after 8 ms (Windows' tick is 15.6 ms). A bucket of one token lost what accrued meanwhile, so a rate of
+    /// 125-200/s sent 125/s (3,000 URLs to a 200/s host took 20.6 s, not 15-17 s). The tokens kept go at once: the next
+    /// request in the host's line asks as soon as the one before it is granted.
+    /// </remarks>
+    internal static double BucketCapacity(double rate) => 1 + (rate * HostCoordinationDefaults.RateTimerSlack.TotalSeconds);
 
     private bool BoundSince(TimeSpan since) => _lastBound >= since;
 

@@ -53,7 +53,10 @@ internal static class HostCoordinationDefaults
 
     // How far ahead a queued request may reserve a rate token; beyond it, it asks again after this long.
     public static readonly TimeSpan RateReserveHorizon = TimeSpan.FromMilliseconds(200);
-    public static readonly TimeSpan RateBurst = TimeSpan.Zero;
+
+    // The bucket holds one token plus what accrues in this long: a refused request's timer fires late by up to a tick
+    // (4 ms on Linux, 15.6 ms on Windows), and the tokens of that lateness must not be lost.
+    public static readonly TimeSpan RateTimerSlack = TimeSpan.FromMilliseconds(20);
 
     // Fixed rate limit.
     public const int RateLimitBurst = 1;

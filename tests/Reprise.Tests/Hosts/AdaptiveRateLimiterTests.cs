@@ -50,7 +50,7 @@ public sealed class AdaptiveRateLimiterTests
     }
 
     [Fact]
-    public void PauseUntil_PauseEnds_ResumesOneTokenAtATimeNotInABurst()
+    public void PauseUntil_PauseEnds_ResumesWithATimersSlackNotInABurst()
     {
         SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
         double rate = _limiter.CurrentRate!.Value;
@@ -59,11 +59,24 @@ public sealed class AdaptiveRateLimiterTests
         Assert.False(_limiter.TryTake(Now, out var wait));
         Assert.True(wait >= TimeSpan.FromSeconds(5));
 
-        _time.Advance(TimeSpan.FromSeconds(10)); // long after the pause: the bucket holds one token, not 5 s worth
-        Assert.True(_limiter.TryTake(Now, out _));
-        Assert.False(_limiter.TryTake(Now, out wait));
-        Assert.Equal(1 / rate, wait.TotalSeconds, 3);
+        // Long after the pause the bucket holds one token and a timer's slack (20 ms of rate), not 5 s worth.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        int taken = 0;
+        while (_limiter.TryTake(Now, out wait))
+        {
+            taken++;
+        }
+
+        Assert.Equal((int)AdaptiveRateLimiter.BucketCapacity(rate), taken);
+        Assert.True(wait.TotalSeconds <= 1 / rate, $"next token in {wait}");
     }
+
+    [Theory]
+    [InlineData(0.5, 1.01)]
+    [InlineData(200, 5)]
+    [InlineData(1_000, 21)]
+    public void BucketCapacity_Rate_IsOneTokenAndTwentyMillisecondsOfRate(double rate, double expected)
+        => Assert.Equal(expected, AdaptiveRateLimiter.BucketCapacity(rate), 6);
 
     [Fact]
     public async Task AcquireAsync_NoToken_WaitsForTheNextOne()
@@ -140,9 +153,10 @@ public sealed class AdaptiveRateLimiterTests
     public void AttemptAcquire_MorePermitsThanThere_TakesNone()
     {
         SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
-        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket holds its one token
+        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket is full
+        int more = (int)AdaptiveRateLimiter.BucketCapacity(_limiter.CurrentRate!.Value) + 1;
 
-        Assert.False(_limiter.AttemptAcquire(2).IsAcquired);
+        Assert.False(_limiter.AttemptAcquire(more).IsAcquired);
 
         Assert.True(_limiter.AttemptAcquire(1).IsAcquired);
     }
@@ -151,10 +165,11 @@ public sealed class AdaptiveRateLimiterTests
     public async Task AcquireAsync_CancelledWithSomePermitsTaken_GivesThemBack()
     {
         SendAt(rate: 100, seconds: 2, throttleAtEnd: true);
-        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket holds its one token
+        _time.Advance(TimeSpan.FromSeconds(10)); // the bucket is full
+        int more = (int)AdaptiveRateLimiter.BucketCapacity(_limiter.CurrentRate!.Value) + 1;
         using var cts = new CancellationTokenSource();
 
-        var waiting = _limiter.AcquireAsync(2, cts.Token).AsTask(); // takes the token there, then waits for the next
+        var waiting = _limiter.AcquireAsync(more, cts.Token).AsTask(); // takes the tokens there, then waits for the next
         Assert.False(waiting.IsCompleted);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
