@@ -321,7 +321,7 @@ internal sealed partial class BulkRun : IDisposable
         }
 
         item.RetryCounted = false;
-        item.CircuitWait = CircuitWait.None;
+        item.CircuitWait = item.CircuitWait.AfterGrant(permit.IsProbe);
         if (item.FirstSent == 0)
         {
             item.FirstSent = _time.GetTimestamp();

@@ -17,4 +17,14 @@ internal readonly record struct CircuitWait(int FailedProbesAtStart, TimeSpan St
 
     /// <summary>Gets whether the request is waiting.</summary>
     public bool IsWaiting => FailedProbesAtStart >= 0;
+
+    /// <summary>
+    /// Gets the record once the request is granted an attempt: none, unless the attempt is the circuit's probe. A waiter
+    /// sent as the probe goes on with the wait it began (its probe is one of its attempts, not a failed probe on its
+    /// behalf): started afresh after each of its probes, a request the circuit kept picking as its probe waited a whole
+    /// new budget each time (a host that never answers: one URL ended at 22-25 s where its own attempts took 18 s).
+    /// </summary>
+    /// <param name="isProbe">Whether the attempt granted is the circuit's probe.</param>
+    public CircuitWait AfterGrant(bool isProbe)
+        => isProbe && IsWaiting ? new CircuitWait(FailedProbesAtStart + 1, StartedAt) : None;
 }

@@ -124,6 +124,19 @@ public sealed class HostStateCircuitWaitTests
         Assert.Equal(HostDenialReason.CircuitOpen, permit.DenialReason);
     }
 
+    [Fact]
+    public void AfterGrant_WaiterSentAsTheProbe_GoesOnWithItsWaitWithoutCountingItsOwnProbe()
+    {
+        var waiting = new CircuitWait(FailedProbesAtStart: 2, StartedAt: TimeSpan.FromSeconds(5)) { LastTryDue = true };
+
+        var afterProbe = waiting.AfterGrant(isProbe: true);
+
+        Assert.Equal(new CircuitWait(3, TimeSpan.FromSeconds(5)), afterProbe);
+        Assert.False(afterProbe.LastTryDue);
+        Assert.False(waiting.AfterGrant(isProbe: false).IsWaiting);
+        Assert.False(CircuitWait.None.AfterGrant(isProbe: true).IsWaiting);
+    }
+
     private static HostWaitBudget Budget(int attemptsLeft) => new(Timeout.InfiniteTimeSpan, attemptsLeft, AttemptTimeout);
 
     /// <summary>A host whose circuit opened and whose first probe is out (taken by the test).</summary>
