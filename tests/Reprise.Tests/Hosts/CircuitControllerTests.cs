@@ -7,11 +7,48 @@ public sealed class CircuitControllerTests
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private readonly List<(HostCircuitState From, HostCircuitState To)> _transitions = [];
 
-    private CircuitController Create(int threshold = 3, TimeSpan? maxPause = null) => new(
+    private CircuitController Create(int threshold = 3, TimeSpan? maxPause = null, double graceShare = 1) => new(
         new ConsecutiveFailuresBehavior(threshold, Second, 30 * Second),
         maxProbeWait: 30 * Second,
         maxPause ?? TimeSpan.FromMinutes(1),
-        (from, to) => _transitions.Add((from, to)));
+        (from, to) => _transitions.Add((from, to)),
+        graceShare);
+
+    [Fact]
+    public void Check_NoRequestFitToProbe_AnyoneProbesOnceTheReleaseSpreadHasPassed()
+    {
+        var circuit = Create(threshold: 1, graceShare: 0.1);
+        circuit.OnOutcome(TimeSpan.Zero, isProbe: false, HostSignal.Failed, null);
+        circuit.Check(Second, out _);
+        circuit.OnOutcome(Second, isProbe: true, HostSignal.Failed, null);
+
+        // Open for 2 s, to 3 s: a request fit to probe (sent before) goes first for a tenth of the interval (0.2 s),
+        // by when every request waiting for the probe time has asked; then a fresh one may probe.
+        Assert.Equal(CircuitCheck.Open, circuit.Check(3 * Second, mayProbe: false, out var wait));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), wait);
+        Assert.Equal(CircuitCheck.Probe, circuit.Check(TimeSpan.FromMilliseconds(3_200), mayProbe: false, out _));
+    }
+
+    [Fact]
+    public void ProbeNow_WaiterOutOfTime_LetsAnyoneProbeAndAFailureKeepsTheScheduledProbeTime()
+    {
+        var circuit = Create(threshold: 1);
+        circuit.OnOutcome(TimeSpan.Zero, isProbe: false, HostSignal.Failed, null);
+        Assert.Equal(Second, circuit.NextProbeAt);
+        circuit.Check(Second, out _);
+        circuit.OnOutcome(Second, isProbe: true, HostSignal.Failed, null);
+        Assert.Equal(3 * Second, circuit.NextProbeAt);
+
+        Assert.True(circuit.ProbeNow(TimeSpan.FromMilliseconds(1_500)));
+        Assert.Equal(CircuitCheck.Probe, circuit.Check(TimeSpan.FromMilliseconds(1_500), mayProbe: false, out _));
+        Assert.False(circuit.ProbeNow(TimeSpan.FromMilliseconds(1_600)));
+
+        // The last try fails: open until the behaviour's own probe time, not backed off further.
+        Assert.True(circuit.OnOutcome(TimeSpan.FromMilliseconds(1_700), isProbe: true, HostSignal.Failed, null));
+        Assert.Equal(3 * Second, circuit.NextProbeAt);
+        Assert.Equal(TimeSpan.FromMilliseconds(1_700), circuit.LastProbeFailedAt);
+        Assert.Equal(2, circuit.FailedProbes);
+    }
 
     [Fact]
     public void OnOutcome_ThresholdFailuresInARow_OpensUntilTheFirstProbe()

@@ -28,7 +28,7 @@ internal enum ProbeVerdict
 /// </para>
 /// <para>
 /// The probe is a request that has already been sent once (a fresh URL may hang where the host does not) and whose
-/// URL does not fail on its own; other requests may probe one interval later, when no such request came. A probe
+/// URL does not fail on its own; other requests may probe a little later (<see cref="CircuitController"/>'s grace), when no such request came. A probe
 /// whose URL explains its failure does not keep the circuit open. Not thread-safe: the host calls it under its lock.
 /// </para>
 /// </remarks>
