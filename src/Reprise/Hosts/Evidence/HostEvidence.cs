@@ -111,7 +111,7 @@ internal sealed class HostEvidence
             case HostSignal.Accepted:
                 _failures.OnAccepted(now);
                 _timeouts.OnAccepted(report.Latency);
-                decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait) ? _throttles.CheckedAcceptedRate : null };
+                decision = decision with { EngageRate = _throttles.OnAccepted(now, report.GrantedAt, afterOwnWait, report.AfterOwnWait) ? _throttles.CheckedAcceptedRate : null };
 
                 // A URL the host served is healthy: nothing about it is worth remembering.
                 _ledger.Remove(report.Key);
@@ -135,17 +135,17 @@ internal sealed class HostEvidence
                 record.TimedOut = false;
                 decision = decision with
                 {
-                    Throttle = _throttles.OnThrottled(now, report.GrantedAt, afterOwnWait, report.RetryAfter, WitnessTimeout()),
+                    Throttle = _throttles.OnThrottled(now, report.GrantedAt, afterOwnWait, report.RetryAfter, WitnessTimeout(), report.AfterOwnWait),
                 };
                 break;
 
             case HostSignal.TimedOut when report.Key == 0:
                 // Without a URL a timeout cannot be told from congestion: it cuts, as before.
-                _throttles.OnOther(report.GrantedAt);
+                _throttles.OnOther(report.GrantedAt, report.AfterOwnWait);
                 return decision with { CutConcurrency = true, OpenCircuit = _failures.OnFailed(0, failedBefore, ref record) };
 
             case HostSignal.TimedOut:
-                _throttles.OnOther(report.GrantedAt);
+                _throttles.OnOther(report.GrantedAt, report.AfterOwnWait);
                 decision = decision with
                 {
                     CutConcurrency = _timeouts.OnTimedOut(record.TimedOut || report.Previous == HostSignal.TimedOut) == TimeoutVerdict.Congestion,
@@ -156,7 +156,7 @@ internal sealed class HostEvidence
                 break;
 
             default:
-                _throttles.OnOther(report.GrantedAt);
+                _throttles.OnOther(report.GrantedAt, report.AfterOwnWait);
 
                 // A URL failing again is its own evidence, not the host's: only a URL's first failure counts towards the
                 // share of failures and may say the host sheds load (a fifth of the URLs failing fast on every retry beside

@@ -121,6 +121,12 @@ internal sealed class ThrottleEvidence
             return true;
         }
 
+        if (afterOwnWait)
+        {
+            // No witness of the hold (IsWitness): it goes as under a per-URL verdict, the first ones alone.
+            return _confirmed || MayGrantRetryWitness(now, out askAgainAt);
+        }
+
         if (_witnessesGranted < _witnesses)
         {
             return true;
@@ -131,12 +137,15 @@ internal sealed class ThrottleEvidence
         return false;
     }
 
-    /// <summary>Counts a granted request: after the hold, the first ones are the check's witnesses.</summary>
+    /// <summary>
+    /// Counts a granted request: after the hold, the first ones are the check's witnesses, but never a retry sent after its
+    /// own wait (<see cref="IsWitness"/>).
+    /// </summary>
     /// <param name="now">The registry's time.</param>
     /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
     public void OnGranted(TimeSpan now, bool afterOwnWait)
     {
-        if (Verdict == ThrottleVerdict.Checking && now >= _holdUntil)
+        if (Verdict == ThrottleVerdict.Checking && IsWitness(now, afterOwnWait))
         {
             if (_witnessesGranted++ == 0)
             {
@@ -144,7 +153,7 @@ internal sealed class ThrottleEvidence
                 _checkEndsAt = now + _witnessTimeout;
             }
         }
-        else if (Verdict == ThrottleVerdict.PerUrl && afterOwnWait && !_confirmed && _retryWitnessesGranted++ == 0)
+        else if (Verdict is ThrottleVerdict.PerUrl or ThrottleVerdict.Checking && afterOwnWait && !_confirmed && _retryWitnessesGranted++ == 0)
         {
             _retryCheckEndsAt = now + _witnessTimeout;
         }
@@ -156,7 +165,8 @@ internal sealed class ThrottleEvidence
     /// <param name="afterOwnWait">Whether the request was a retry sent after the Retry-After its URL got before.</param>
     /// <param name="retryAfter">The (capped) wait the server asked for, if any.</param>
     /// <param name="witnessTimeout">How long the check waits for its witnesses (a few round trips).</param>
-    public ThrottleActions OnThrottled(TimeSpan now, TimeSpan grantedAt, bool afterOwnWait, TimeSpan? retryAfter, TimeSpan witnessTimeout)
+    /// <param name="ownWaitAtGrant">What the request said when it was granted (<see cref="OnGranted"/>); <paramref name="afterOwnWait"/> when null.</param>
+    public ThrottleActions OnThrottled(TimeSpan now, TimeSpan grantedAt, bool afterOwnWait, TimeSpan? retryAfter, TimeSpan witnessTimeout, bool? ownWaitAtGrant = null)
     {
         Expire(now);
         _lastThrottle = now;
@@ -173,7 +183,7 @@ internal sealed class ThrottleEvidence
                 StartCheck(now, retryAfter, witnessTimeout);
                 return ThrottleActions.None;
 
-            case ThrottleVerdict.Checking when grantedAt >= _holdUntil:
+            case ThrottleVerdict.Checking when IsWitness(grantedAt, ownWaitAtGrant ?? afterOwnWait):
                 // A witness was throttled: holding did not help.
                 Conclude(helped: false);
                 return HostWideAgain(now) ? ActionsOf(Verdict, retryAfter, _rateManaged) : ThrottleActions.None;
@@ -195,7 +205,8 @@ internal sealed class ThrottleEvidence
     /// <param name="now">When the response came.</param>
     /// <param name="grantedAt">When its request was granted.</param>
     /// <param name="afterOwnWait">Whether the request was a retry sent after its URL's own Retry-After.</param>
-    public bool OnAccepted(TimeSpan now, TimeSpan grantedAt, bool afterOwnWait)
+    /// <param name="ownWaitAtGrant">What the request said when it was granted (<see cref="OnGranted"/>); <paramref name="afterOwnWait"/> when null.</param>
+    public bool OnAccepted(TimeSpan now, TimeSpan grantedAt, bool afterOwnWait, bool? ownWaitAtGrant = null)
     {
         _lastAccept = now;
         _throttlesInARow = 0;
@@ -207,7 +218,7 @@ internal sealed class ThrottleEvidence
         if (afterOwnWait)
         {
             _ownWaitRetries++;
-            if (Verdict == ThrottleVerdict.PerUrl && _ownWaitRetries - _throttledAgain >= _witnesses)
+            if (Verdict is ThrottleVerdict.PerUrl or ThrottleVerdict.Checking && _ownWaitRetries - _throttledAgain >= _witnesses)
             {
                 // URLs retried after their own wait are served: the Retry-After was theirs. Retries go freely from now.
                 _confirmed = true;
@@ -216,7 +227,7 @@ internal sealed class ThrottleEvidence
 
         switch (Verdict)
         {
-            case ThrottleVerdict.Checking when grantedAt >= _holdUntil && ++_witnessesAccepted >= _witnesses:
+            case ThrottleVerdict.Checking when IsWitness(grantedAt, ownWaitAtGrant ?? afterOwnWait) && ++_witnessesAccepted >= _witnesses:
                 Conclude(helped: true);
                 CheckedAcceptedRate = _acceptedInCheck / Math.Max((now - _episodeStart).TotalSeconds, _hold.TotalSeconds);
                 return true;
@@ -233,9 +244,11 @@ internal sealed class ThrottleEvidence
     }
 
     /// <summary>Takes in a failure or a timeout: a witness that neither was accepted nor throttled ends the check, unhelped.</summary>
-    public void OnOther(TimeSpan grantedAt)
+    /// <param name="grantedAt">When its request was granted.</param>
+    /// <param name="ownWaitAtGrant">Whether the request said, when granted, that it was a retry sent after its own wait.</param>
+    public void OnOther(TimeSpan grantedAt, bool ownWaitAtGrant = false)
     {
-        if (Verdict == ThrottleVerdict.Checking && grantedAt >= _holdUntil)
+        if (Verdict == ThrottleVerdict.Checking && IsWitness(grantedAt, ownWaitAtGrant))
         {
             Conclude(helped: false);
         }
@@ -279,6 +292,15 @@ internal sealed class ThrottleEvidence
         _witnessesAccepted = 0;
         _acceptedInCheck = 0;
     }
+
+    /// <summary>
+    /// Whether a request is one of the check's witnesses: granted after the hold, and not a retry sent after its own wait.
+    /// Served, such a retry says nothing about the hold (its URL's own wait is over, so it is served under per-URL
+    /// Retry-After too); when every caller waits its own Retry-After, the retries are the first requests after the hold,
+    /// and taken as witnesses they concluded "rate limit" and engaged the rate at what the host accepted over the whole
+    /// wait (0.66/s: 200 URLs, 50 callers, 12-24 served in 45 s).
+    /// </summary>
+    private bool IsWitness(TimeSpan grantedAt, bool ownWaitAtGrant) => grantedAt >= _holdUntil && !ownWaitAtGrant;
 
     private void Conclude(bool helped) => Verdict = helped ? ThrottleVerdict.RateLimited : ThrottleVerdict.PerUrl;
 

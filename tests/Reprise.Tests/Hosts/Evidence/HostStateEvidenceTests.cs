@@ -48,6 +48,43 @@ public sealed class HostStateEvidenceTests
     }
 
     [Fact]
+    public void TryAcquire_EveryCallerWaitsItsOwnRetryAfterThroughTheCheck_RetriesServedDoNotEngageTheRate()
+    {
+        // The handler's per-URL Retry-After row: 50 callers' first calls all go out before the first 503 comes back, so
+        // nothing fresh is sent after the check's hold; the first requests after it are the retries, 2 s later. Served,
+        // they said nothing about the hold, yet they concluded "rate limit" and engaged the rate at what the host
+        // accepted over those 2 s (1/s): the callers' next URLs then went one a second.
+        var clock = new HostTestClock { NextRandom = 0 };
+        var firstCalls = Enumerable.Range(1, 50)
+            .Select(key => clock.State.TryAcquire(isRetry: false, retryAlreadyCounted: false, UrlHistory.First(key)))
+            .ToList();
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+        foreach (var permit in firstCalls)
+        {
+            Assert.True(permit.IsAcquired);
+            permit.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(2));
+            permit.Dispose();
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        for (long key = 1; key <= 50; key++)
+        {
+            Send(clock, new UrlHistory(key, 2, HostSignal.Throttled, AfterOwnWait: true, FirstFailedAt: null), HostSignal.Accepted);
+        }
+
+        Assert.Null(clock.Snapshot.Rate);
+
+        // The callers' next URLs are the check's witnesses: throttled, each URL waits alone and the rest go at once.
+        Send(clock, UrlHistory.First(51), HostSignal.Throttled, TimeSpan.FromSeconds(2));
+        for (long key = 52; key <= 100; key++)
+        {
+            Assert.True(clock.State.TryAcquire(isRetry: false, retryAlreadyCounted: false, UrlHistory.First(key)).IsAcquired);
+        }
+
+        Assert.Null(clock.Snapshot.Rate);
+    }
+
+    [Fact]
     public void Complete_RetriesThrottledAgainAfterTheirOwnWait_PauseTheHost()
     {
         var clock = new HostTestClock { NextRandom = 0 };

@@ -144,6 +144,44 @@ public sealed class ThrottleEvidenceTests
     }
 
     [Fact]
+    public void OnAccepted_RetriesAfterTheirOwnWaitServedAfterTheHold_AreNoWitnesses()
+    {
+        // Every caller waited its own Retry-After through the hold: the retries are the first requests after it.
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        var now = Ms(1) + OneSecond;
+
+        Assert.True(evidence.MayGrant(now, afterOwnWait: true, out _));
+        evidence.OnGranted(now, afterOwnWait: true);
+        evidence.OnGranted(now, afterOwnWait: true);
+        Assert.False(evidence.MayGrant(now, afterOwnWait: true, out _)); // the first two go alone, as under a per-URL verdict
+        Assert.False(evidence.OnAccepted(now + Ms(1), now, afterOwnWait: true));
+        Assert.False(evidence.OnAccepted(now + Ms(1), now, afterOwnWait: true));
+
+        Assert.Equal(ThrottleVerdict.Checking, evidence.Verdict);
+        Assert.True(evidence.MayGrant(now + Ms(1), afterOwnWait: true, out _)); // served: the others go
+        evidence.OnGranted(now + Ms(1), afterOwnWait: false);
+        evidence.OnThrottled(now + Ms(2), now + Ms(1), afterOwnWait: false, OneSecond, WitnessTimeout);
+        Assert.Equal(ThrottleVerdict.PerUrl, evidence.Verdict);
+    }
+
+    [Fact]
+    public void OnThrottled_RetriesAfterTheirOwnWaitThrottledAgainWhileChecking_IsAnOutage()
+    {
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        var now = Ms(1) + OneSecond;
+        evidence.OnGranted(now, afterOwnWait: true);
+        evidence.OnGranted(now, afterOwnWait: true);
+
+        Assert.Equal(ThrottleActions.None, evidence.OnThrottled(now + Ms(1), now, afterOwnWait: true, OneSecond, WitnessTimeout));
+        var actions = evidence.OnThrottled(now + Ms(1), now, afterOwnWait: true, OneSecond, WitnessTimeout);
+
+        Assert.Equal(ThrottleVerdict.Outage, evidence.Verdict);
+        Assert.Equal(ThrottleActions.PauseHost, actions);
+    }
+
+    [Fact]
     public void OnThrottled_UrlsThrottledAgainAfterTheirOwnWaitWithNothingAccepted_IsAnOutageThatPauses()
     {
         var evidence = PerUrl(out var at);
