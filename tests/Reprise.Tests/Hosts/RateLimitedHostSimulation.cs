@@ -16,12 +16,9 @@ internal sealed class RateLimitedHostSimulation
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _start;
     private readonly HostState _state;
-    private readonly double _serverRate;
-    private readonly double _serverBurst;
+    private readonly SimulatedTokenBucket _server;
     private readonly TimeSpan _responseTime;
     private readonly TimeSpan _measureFrom;
-    private double _serverTokens;
-    private DateTimeOffset _serverLastFill;
     private long _order;
 
     public RateLimitedHostSimulation(double serverRate, double serverBurst, int workers, TimeSpan responseTime, TimeSpan measureFrom, HostCoordinationOptions? options = null)
@@ -30,10 +27,7 @@ internal sealed class RateLimitedHostSimulation
         var random = new Random(12345);
         var registry = new HostRegistry(options ?? new HostCoordinationOptions(), _time, random.NextDouble);
         _state = registry.GetState(Host);
-        _serverRate = serverRate;
-        _serverBurst = serverBurst;
-        _serverTokens = serverBurst;
-        _serverLastFill = _start;
+        _server = new SimulatedTokenBucket(_time, serverRate, serverBurst);
         _responseTime = responseTime;
         _measureFrom = measureFrom;
         for (int i = 0; i < workers; i++)
@@ -106,7 +100,7 @@ internal sealed class RateLimitedHostSimulation
         Schedule(_responseTime, () =>
         {
             double? before = _state.RateLimiter?.CurrentRate;
-            permit.Complete(accepted ? HostSignal.Accepted : HostSignal.Throttled, accepted ? null : ServerRetryAfter());
+            permit.Complete(accepted ? HostSignal.Accepted : HostSignal.Throttled, accepted ? null : _server.RetryAfter());
             if (!accepted && Environment.GetEnvironmentVariable("REPRISE_SIM_TRACE") == "1")
             {
                 Trace.Add($"  {(_time.GetUtcNow() - _start).TotalSeconds:F3}s 429: rate {before:F1} -> {_state.RateLimiter?.CurrentRate:F1} measured={_state.RateLimiter?.MeasuredRate:F1}");
@@ -128,20 +122,8 @@ internal sealed class RateLimitedHostSimulation
             return true;
         }
 
-        var now = _time.GetUtcNow();
-        _serverTokens = Math.Min(_serverBurst, _serverTokens + ((now - _serverLastFill).TotalSeconds * _serverRate));
-        _serverLastFill = now;
-        if (_serverTokens >= 1)
-        {
-            _serverTokens--;
-            return true;
-        }
-
-        return false;
+        return _server.TryTake();
     }
-
-    // Retry-After in delta-seconds: the time until the next token, rounded up to a whole second.
-    private TimeSpan ServerRetryAfter() => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - _serverTokens) / _serverRate)));
 
     private void Schedule(TimeSpan after, Action action)
     {

@@ -24,13 +24,10 @@ internal sealed class RateLimitedRunSimulation
     private readonly Queue<Item> _ready = new();
     private readonly DateTimeOffset _start;
     private readonly HostState _state;
-    private readonly double _serverRate;
-    private readonly double _serverBurst;
+    private readonly SimulatedTokenBucket _server;
     private readonly TimeSpan _responseTime;
     private readonly int _urls;
     private readonly TimeSpan _timerGranularity;
-    private double _serverTokens;
-    private DateTimeOffset _serverLastFill;
     private long _order;
     private int _nextFresh;
     private TimeSpan _dispatchAt = TimeSpan.MaxValue;
@@ -42,10 +39,7 @@ internal sealed class RateLimitedRunSimulation
         var random = new Random(12345);
         var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = concurrency }, _time, random.NextDouble);
         _state = registry.GetState(Host);
-        _serverRate = serverRate;
-        _serverBurst = serverBurst;
-        _serverTokens = serverBurst;
-        _serverLastFill = _start;
+        _server = new SimulatedTokenBucket(_time, serverRate, serverBurst);
         _responseTime = responseTime;
         _urls = urls;
     }
@@ -148,8 +142,8 @@ internal sealed class RateLimitedRunSimulation
     private void Send(Item item, HostPermit permit)
     {
         Requests++;
-        bool accepted = ServerAccepts();
-        TimeSpan? retryAfter = accepted ? null : ServerRetryAfter();
+        bool accepted = _server.TryTake();
+        TimeSpan? retryAfter = accepted ? null : _server.RetryAfter();
         if (!accepted)
         {
             Throttles++;
@@ -194,23 +188,6 @@ internal sealed class RateLimitedRunSimulation
         double tick = _timerGranularity.TotalMilliseconds;
         return TimeSpan.FromMilliseconds(Math.Ceiling(ms / tick) * tick);
     }
-
-    private bool ServerAccepts()
-    {
-        var now = _time.GetUtcNow();
-        _serverTokens = Math.Min(_serverBurst, _serverTokens + ((now - _serverLastFill).TotalSeconds * _serverRate));
-        _serverLastFill = now;
-        if (_serverTokens >= 1)
-        {
-            _serverTokens--;
-            return true;
-        }
-
-        return false;
-    }
-
-    // Retry-After in delta-seconds: the time until the next token, rounded up to a whole second.
-    private TimeSpan ServerRetryAfter() => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - _serverTokens) / _serverRate)));
 
     private sealed class Item(UrlHistory history)
     {
