@@ -150,27 +150,44 @@ public class BulkEngineChaosTests
         List<string> urls = [server.GetUri("/retry/0").ToString(), .. Enumerable.Range(0, 10).Select(i => server.GetUri($"/fresh/{i}").ToString())];
 
         await using var results = engine.RunAsync(Urls([.. urls])).GetAsyncEnumerator();
-        var first = new List<BulkResult>();
-        for (var i = 0; i < 10; i++)
+        var fresh = new List<BulkResult>();
+        BulkResult? retried = null;
+        while (fresh.Count < 10)
         {
-            first.Add(await results.NextAsync());
+            // On a loaded machine a fresh request may be accepted before the retry asks, and the budget then lets the
+            // retry go at once: it may come among the fresh results. Held back, it must not hold them up.
+            var result = await results.NextAsync();
+            if (result.Url == urls[0])
+            {
+                retried = result;
+            }
+            else
+            {
+                fresh.Add(result);
+            }
         }
 
-        Assert.All(first, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
-        Assert.All(first, r => Assert.Contains("/fresh/", r.Url, StringComparison.Ordinal));
+        Assert.All(fresh, r => Assert.Equal((BulkOutcome.Succeeded, 1), (r.Outcome, r.Attempts)));
+        Assert.All(fresh, r => Assert.Contains("/fresh/", r.Url, StringComparison.Ordinal));
         Assert.Equal(NewClock().GetUtcNow(), time.GetUtcNow());
 
         // Once the clock moves the retry asks again, and the budget, with the fresh requests accepted, lets it go.
-        var last = results.MoveNextAsync().AsTask();
-        for (var step = 0; !last.IsCompleted; step++)
+        if (retried is null)
         {
-            Assert.True(step < 100_000, "The held-back retry never went.");
-            time.AdvanceInline(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(last, Task.Delay(1));
+            var last = results.MoveNextAsync().AsTask();
+            for (var step = 0; !last.IsCompleted; step++)
+            {
+                Assert.True(step < 100_000, "The held-back retry never went.");
+                time.AdvanceInline(TimeSpan.FromMilliseconds(100));
+                await Task.WhenAny(last, Task.Delay(1));
+            }
+
+            Assert.True(await last);
+            retried = results.Current;
         }
 
-        Assert.True(await last);
-        Assert.Equal((urls[0], BulkOutcome.Succeeded, 2), (results.Current.Url, results.Current.Outcome, results.Current.Attempts));
+        Assert.Equal((urls[0], BulkOutcome.Succeeded, 2), (retried.Url, retried.Outcome, retried.Attempts));
+        Assert.False(await results.MoveNextAsync());
     }
 
     [Fact]
