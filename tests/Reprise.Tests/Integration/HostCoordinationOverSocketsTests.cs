@@ -3,11 +3,12 @@ using Reprise.Chaos;
 using Reprise.Chaos.Configuration;
 using Reprise.Hosts;
 using Reprise.Retry;
+using Xunit.Abstractions;
 
 namespace Reprise.Tests.Integration;
 
 /// <summary>Requests that share a host registry, against the chaos server over real sockets.</summary>
-public class HostCoordinationOverSocketsTests
+public class HostCoordinationOverSocketsTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task SendAsync_HostAnswers429WithRetryAfterBeyondOneWait_PausesTheWholeHostThenAllSucceed()
@@ -122,7 +123,7 @@ public class HostCoordinationOverSocketsTests
     }
 
     [Fact]
-    public async Task SendAsync_HostRateLimited_KeepsTooManyRequestsUnderTenPercentOnceAdapted()
+    public async Task SendAsync_HostRateLimited_KeepsTooManyRequestsUnderAFifthOnceAdapted()
     {
         await using var server = await ChaosServer.StartAsync(new ChaosHostOptions
         {
@@ -139,8 +140,11 @@ public class HostCoordinationOverSocketsTests
         await FetchAllAsync(client, server, 400, Urls);
 
         var stats = server.Stats;
+        output.WriteLine($"{stats.CountOf(429)} answers of 429 in {stats.TotalRequests} requests");
         Assert.Equal(Urls, stats.CountOf(200));
-        Assert.True(stats.CountOf(429) < stats.TotalRequests / 10, $"{stats.CountOf(429)} answers of 429 in {stats.TotalRequests} requests");
+        // Measured: 3-4% of requests on a loaded machine, once 10.7% with the machine starved (load 20 on 2 cores); the same
+        // run with coordination off (HostCoordinationOptions.Disabled) draws 72-73%. A fifth tells them apart with room for a starved machine.
+        Assert.True(stats.CountOf(429) < stats.TotalRequests / 5, $"{stats.CountOf(429)} answers of 429 in {stats.TotalRequests} requests");
         Assert.Equal(0, stats.EarlyRequests);
     }
 
