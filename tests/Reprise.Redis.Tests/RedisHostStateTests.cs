@@ -17,72 +17,74 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
     [MemberData(nameof(Kinds))]
     public async Task Check_PauseSetInOneRegistry_OtherRegistryWaitsWithinCacheValidity(string kind)
     {
-        using var shared = new SharedRegistries(_servers.Get(kind), 2);
-        await shared.WarmUpAsync();
-        var (a, b) = (shared.Registries[0], shared.Registries[1]);
-        using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 2), async shared =>
         {
-            Assert.True(first.IsAcquired);
-            first.Complete(HostSignal.Accepted, null);
-        }
+            var (a, b) = (shared.Registries[0], shared.Registries[1]);
+            using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+            {
+                Assert.True(first.IsAcquired);
+                first.Complete(HostSignal.Accepted, null);
+            }
 
-        using (var throttled = a.GetState(Host).TryAcquire(isRetry: false))
-        {
-            throttled.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(30));
-        }
+            using (var throttled = a.GetState(Host).TryAcquire(isRetry: false))
+            {
+                throttled.Complete(HostSignal.Throttled, TimeSpan.FromSeconds(30));
+            }
 
-        // Published at once; at the latest read again after the cache validity (1 s of simulated time).
-        shared.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await shared.EventuallyAsync(() => Refused(b) == HostDenialReason.HostPaused));
+            // Published at once; at the latest read again after the cache validity (1 s of simulated time).
+            shared.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True(await shared.EventuallyAsync(() => Refused(b) == HostDenialReason.HostPaused));
 
-        using var refused = b.GetState(Host).TryAcquire(isRetry: false);
-        Assert.InRange(refused.WaitHint, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(33));
+            using var refused = b.GetState(Host).TryAcquire(isRetry: false);
+            Assert.InRange(refused.WaitHint, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(33));
+        });
     }
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task Check_OpenCircuitAcrossThreeRegistries_OneProbeAtATime(string kind)
     {
-        using var shared = new SharedRegistries(_servers.Get(kind), 3);
-        await shared.WarmUpAsync();
-        foreach (var registry in shared.Registries)
-        {
-            using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
-            permit.Complete(HostSignal.Accepted, null);
-        }
-
-        // Registry 0 sees the host fail until its circuit opens (20 in a row).
-        for (int i = 0; i < 20; i++)
-        {
-            using var permit = shared.Registries[0].GetState(Host).TryAcquire(isRetry: false);
-            permit.Complete(HostSignal.Failed, null);
-        }
-
-        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) == HostDenialReason.CircuitOpen)));
-
-        // At probe time every registry asks, again and again: exactly one request goes out across all three.
-        shared.Time.Advance(TimeSpan.FromSeconds(2));
-        var granted = new List<HostPermit>();
-        for (int round = 0; round < 40; round++)
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 3), async shared =>
         {
             foreach (var registry in shared.Registries)
             {
-                var permit = registry.GetState(Host).TryAcquire(isRetry: false);
-                if (permit.IsAcquired)
-                {
-                    granted.Add(permit);
-                }
+                using var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+                permit.Complete(HostSignal.Accepted, null);
             }
 
-            await shared.SettleAsync();
-        }
+            // Registry 0 sees the host fail until its circuit opens (20 in a row).
+            for (int i = 0; i < 20; i++)
+            {
+                using var permit = shared.Registries[0].GetState(Host).TryAcquire(isRetry: false);
+                permit.Complete(HostSignal.Failed, null);
+            }
 
-        var probe = Assert.Single(granted);
+            Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) == HostDenialReason.CircuitOpen)));
 
-        // Its success closes the circuit for everyone.
-        probe.Complete(HostSignal.Accepted, null);
-        probe.Dispose();
-        Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) is null)));
+            // At probe time every registry asks, again and again: exactly one request goes out across all three.
+            shared.Time.Advance(TimeSpan.FromSeconds(2));
+            var granted = new List<HostPermit>();
+            for (int round = 0; round < 40; round++)
+            {
+                foreach (var registry in shared.Registries)
+                {
+                    var permit = registry.GetState(Host).TryAcquire(isRetry: false);
+                    if (permit.IsAcquired)
+                    {
+                        granted.Add(permit);
+                    }
+                }
+
+                await shared.SettleAsync();
+            }
+
+            var probe = Assert.Single(granted);
+
+            // Its success closes the circuit for everyone.
+            probe.Complete(HostSignal.Accepted, null);
+            probe.Dispose();
+            Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) is null)));
+        });
     }
 
     [Theory]
@@ -94,20 +96,21 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
         var simulated = TimeSpan.FromSeconds(3);
 
         // The local fixed limit never binds (a large burst): only the shared rate does.
-        using var shared = new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false), r => r.RateBurst = Burst);
-        await shared.WarmUpAsync();
-        int granted = 0;
-        var end = shared.Time.GetUtcNow() + simulated;
-        while (shared.Time.GetUtcNow() < end)
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false), r => r.RateBurst = Burst), async shared =>
         {
-            granted += shared.Registries.Sum(SendAllGranted);
+            int granted = 0;
+            var end = shared.Time.GetUtcNow() + simulated;
+            while (shared.Time.GetUtcNow() < end)
+            {
+                granted += shared.Registries.Sum(SendAllGranted);
 
-            await shared.SettleAsync();
-            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
-        }
+                await shared.SettleAsync();
+                shared.Time.Advance(TimeSpan.FromMilliseconds(5));
+            }
 
-        _output.WriteLine($"{kind}: {granted} granted; {shared.States.Sum(s => s.RoundTrips)} round trips");
-        Assert.InRange(granted, (int)(0.8 * Rate * simulated.TotalSeconds), (int)(Rate * simulated.TotalSeconds) + Burst + 1);
+            _output.WriteLine($"{kind}: {granted} granted; {shared.States.Sum(s => s.RoundTrips)} round trips");
+            Assert.InRange(granted, (int)(0.8 * Rate * simulated.TotalSeconds), (int)(Rate * simulated.TotalSeconds) + Burst + 1);
+        });
     }
 
     [Theory]
@@ -115,23 +118,24 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
     public async Task TryTakeToken_SteadyState_AtMostOneRoundTripPerTwentyRequests(string kind)
     {
         const double Rate = 200;
-        using var shared = new SharedRegistries(_servers.Get(kind), 1, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false));
-        await shared.WarmUpAsync();
-        var registry = shared.Registries[0];
-        int granted = 0;
-        for (int step = 0; step < 1000; step++)
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 1, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false)), async shared =>
         {
-            granted += SendAllGranted(registry);
+            var registry = shared.Registries[0];
+            int granted = 0;
+            for (int step = 0; step < 1000; step++)
+            {
+                granted += SendAllGranted(registry);
 
-            await shared.SettleAsync();
-            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
-        }
+                await shared.SettleAsync();
+                shared.Time.Advance(TimeSpan.FromMilliseconds(5));
+            }
 
-        // 5 s at 200/s: every round trip counted by the client (leases, cache reads, the subscription aside).
-        double perRequest = (double)shared.States[0].RoundTrips / granted;
-        _output.WriteLine($"{kind}: {shared.States[0].RoundTrips} round trips for {granted} requests: {perRequest:F4} per request");
-        Assert.True(granted >= 900, $"granted {granted}");
-        Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
+            // 5 s at 200/s: every round trip counted by the client (leases, cache reads, the subscription aside).
+            double perRequest = (double)shared.States[0].RoundTrips / granted;
+            _output.WriteLine($"{kind}: {shared.States[0].RoundTrips} round trips for {granted} requests: {perRequest:F4} per request");
+            Assert.True(granted >= 900, $"granted {granted}");
+            Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({shared.States[0].RoundTrips} for {granted})");
+        });
     }
 
     [Theory]
@@ -140,66 +144,68 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
     {
         // Each registry sends a third of 150/s: time-sized leases would be a few tokens each; counted leases are 32.
         const double Rate = 150;
-        using var shared = new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false));
-        await shared.WarmUpAsync();
-        long roundTripsBefore = 0;
-        int granted = 0;
-        for (int step = 0; step < 1600; step++)
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 3, o => (o.RateLimit, o.RateLimitBurst, o.AdaptiveRateEnabled) = (Rate, 100_000, false)), async shared =>
         {
-            if (step == 600)
+            long roundTripsBefore = 0;
+            int granted = 0;
+            for (int step = 0; step < 1600; step++)
             {
-                // After 3 s of simulated time (the first syncs, every quarter validity, are over): steady state.
-                (roundTripsBefore, granted) = (shared.States.Sum(s => s.RoundTrips), 0);
+                if (step == 600)
+                {
+                    // After 3 s of simulated time (the first syncs, every quarter validity, are over): steady state.
+                    (roundTripsBefore, granted) = (shared.States.Sum(s => s.RoundTrips), 0);
+                }
+
+                granted += shared.Registries.Sum(SendAllGranted);
+
+                await shared.SettleAsync();
+                shared.Time.Advance(TimeSpan.FromMilliseconds(5));
             }
 
-            granted += shared.Registries.Sum(SendAllGranted);
-
-            await shared.SettleAsync();
-            shared.Time.Advance(TimeSpan.FromMilliseconds(5));
-        }
-
-        long roundTrips = shared.States.Sum(s => s.RoundTrips) - roundTripsBefore;
-        double perRequest = (double)roundTrips / granted;
-        _output.WriteLine($"{kind}: {roundTrips} round trips for {granted} requests over 5 s: {perRequest:F4} per request");
-        Assert.InRange(granted, (int)(0.8 * Rate * 5), (int)(Rate * 5) + 2);
-        Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({roundTrips} for {granted})");
+            long roundTrips = shared.States.Sum(s => s.RoundTrips) - roundTripsBefore;
+            double perRequest = (double)roundTrips / granted;
+            _output.WriteLine($"{kind}: {roundTrips} round trips for {granted} requests over 5 s: {perRequest:F4} per request");
+            Assert.InRange(granted, (int)(0.8 * Rate * 5), (int)(Rate * 5) + 2);
+            Assert.True(perRequest <= 0.05, $"{perRequest:F4} round trips per request ({roundTrips} for {granted})");
+        });
     }
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task TryAcquire_FailuresSeenByAnotherRegistry_HoldBackRetriesHere(string kind)
     {
-        using var shared = new SharedRegistries(_servers.Get(kind), 2, static o =>
-            (o.CircuitBreakerEnabled, o.AdaptiveConcurrencyEnabled, o.AdaptiveRateEnabled, o.FailFastWhenRetryThrottled) = (false, false, false, true));
-        await shared.WarmUpAsync();
-        var (a, b) = (shared.Registries[0], shared.Registries[1]);
-        using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+        await SharedRegistries.RunAsync(() => new SharedRegistries(_servers.Get(kind), 2, static o =>
+            (o.CircuitBreakerEnabled, o.AdaptiveConcurrencyEnabled, o.AdaptiveRateEnabled, o.FailFastWhenRetryThrottled) = (false, false, false, true)), async shared =>
         {
-            first.Complete(HostSignal.Accepted, null);
-        }
+            var (a, b) = (shared.Registries[0], shared.Registries[1]);
+            using (var first = b.GetState(Host).TryAcquire(isRetry: false))
+            {
+                first.Complete(HostSignal.Accepted, null);
+            }
 
-        // Registry a alone sees the host fail; registry b's own counts are one accepted request.
-        for (int i = 0; i < 100; i++)
-        {
-            using var permit = a.GetState(Host).TryAcquire(isRetry: false);
-            permit.Complete(HostSignal.Failed, null);
-        }
+            // Registry a alone sees the host fail; registry b's own counts are one accepted request.
+            for (int i = 0; i < 100; i++)
+            {
+                using var permit = a.GetState(Host).TryAcquire(isRetry: false);
+                permit.Complete(HostSignal.Failed, null);
+            }
 
-        // After a cache validity each syncs: a adds its counts, then b reads every process's.
-        await shared.SettleAsync();
-        shared.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(Refused(a));
-        await shared.SettleAsync();
-        Assert.True(await shared.EventuallyAsync(() =>
-        {
-            Refused(b);
-            return shared.States[1].TryGetRetryCounts(Key, out long requests, out _) && requests >= 100;
-        }));
+            // After a cache validity each syncs: a adds its counts, then b reads every process's.
+            await shared.SettleAsync();
+            shared.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Null(Refused(a));
+            await shared.SettleAsync();
+            Assert.True(await shared.EventuallyAsync(() =>
+            {
+                Refused(b);
+                return shared.States[1].TryGetRetryCounts(Key, out long requests, out _) && requests >= 100;
+            }));
 
-        // (101 - 2 x 1) / 102 of retries are held back; the registry draws 0.5.
-        using var retry = b.GetState(Host).TryAcquire(isRetry: true);
-        Assert.False(retry.IsAcquired);
-        Assert.Equal(HostDenialReason.RetryBudgetExhausted, retry.DenialReason);
+            // (101 - 2 x 1) / 102 of retries are held back; the registry draws 0.5.
+            using var retry = b.GetState(Host).TryAcquire(isRetry: true);
+            Assert.False(retry.IsAcquired);
+            Assert.Equal(HostDenialReason.RetryBudgetExhausted, retry.DenialReason);
+        });
     }
 
     private const string Key = "http://api.example:8080";
