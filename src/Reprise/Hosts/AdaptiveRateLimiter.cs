@@ -29,6 +29,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     private TimeSpan _lastThrottle = TimeSpan.MinValue;
     private TimeSpan _loweredFrom = TimeSpan.MinValue;
     private long _decreases;
+    private int _outstanding;
     private double _fillRate;
     private double _tokens;
     private TimeSpan _lastRefill;
@@ -103,11 +104,19 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     /// asks again, so a rate that grows meanwhile serves it sooner. (A wait fixed at reservation time would hold every
     /// queued request to the rate of the moment it queued, long after the rate had recovered.)
     /// </summary>
-    public TimeSpan Reserve(TimeSpan now, TimeSpan horizon, out bool reserved)
+    public TimeSpan Reserve(TimeSpan now, TimeSpan horizon, out bool reserved) => Reserve(now, horizon, out reserved, out _);
+
+    /// <summary>
+    /// Reserves as <see cref="Reserve(TimeSpan, TimeSpan, out bool)"/> and tells the reservation's <paramref name="epoch"/>:
+    /// a token reserved ahead is used with <see cref="TryRedeem"/> when its wait ends, or given back with
+    /// <see cref="CancelReservation"/>.
+    /// </summary>
+    internal TimeSpan Reserve(TimeSpan now, TimeSpan horizon, out bool reserved, out long epoch)
     {
         lock (_lock)
         {
             reserved = true;
+            epoch = _decreases;
             if (!_engaged)
             {
                 _successful++;
@@ -129,7 +138,43 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
             _successful++;
             _tokens--;
+            if (wait > TimeSpan.Zero)
+            {
+                _outstanding++;
+            }
+
             return wait;
+        }
+    }
+
+    /// <summary>
+    /// Uses a token reserved ahead in <paramref name="epoch"/> once its wait ended: true when it still holds; false when a
+    /// decrease since took it back (<see cref="VoidReservationsLocked"/>), and the caller reserves again at the lowered rate.
+    /// </summary>
+    internal bool TryRedeem(long epoch)
+    {
+        lock (_lock)
+        {
+            if (epoch != _decreases)
+            {
+                return false;
+            }
+
+            _outstanding--;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a token reserved ahead in <paramref name="epoch"/> whose wait was cancelled (none when a decrease took it back already).</summary>
+    internal void CancelReservation(long epoch)
+    {
+        lock (_lock)
+        {
+            if (epoch == _decreases)
+            {
+                _outstanding--;
+                GiveBackLocked(1);
+            }
         }
     }
 
@@ -145,10 +190,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
                 _lastBound = Now;
             }
 
-            if (_engaged)
-            {
-                _tokens = Math.Min(Capacity, _tokens + count);
-            }
+            GiveBackLocked(count);
         }
     }
 
@@ -216,7 +258,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
                 }
 
                 _lastThrottle = now;
-                _decreases++;
+                VoidReservationsLocked(now);
                 var resumeAt = _meter.ResumeAt(now);
                 rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
                 _loweredFrom = LoweredFrom(now, rate);
@@ -265,7 +307,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
             var resumeAt = _meter.ResumeAt(now);
             _lastThrottle = now;
-            _decreases++;
+            VoidReservationsLocked(now);
             _fillRate = _controller.OnThrottle(now, new RateSample(acceptedRate, acceptedRate, Guessed: true), current: null, paused: false, resumeAt);
             _loweredFrom = LoweredFrom(now, _fillRate);
             _engaged = true;
@@ -280,15 +322,15 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>Waits for and takes one token, asking again at least every <see cref="HostCoordinationDefaults.RateReserveHorizon"/>.</summary>
     /// <remarks>
-    /// A token reserved before the rate was lowered goes back when its wait ends, and the waiter reserves again at the
-    /// lowered rate: otherwise every request queued at the old rate is sent at it, and throttled.
+    /// A token reserved before the rate was lowered is taken back by the decrease (<see cref="VoidReservationsLocked"/>),
+    /// and the waiter reserves again at the lowered rate when its wait ends: otherwise every request queued at the old
+    /// rate is sent at it, and throttled.
     /// </remarks>
     public async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            long decreases = Volatile.Read(ref _decreases);
-            var wait = Reserve(Now, HostCoordinationDefaults.RateReserveHorizon, out var reserved);
+            var wait = Reserve(Now, HostCoordinationDefaults.RateReserveHorizon, out var reserved, out long epoch);
             if (reserved && wait <= TimeSpan.Zero)
             {
                 return;
@@ -302,20 +344,15 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
             {
                 if (reserved)
                 {
-                    Unreserve();
+                    CancelReservation(epoch);
                 }
 
                 throw;
             }
 
-            if (reserved && Volatile.Read(ref _decreases) == decreases)
+            if (reserved && TryRedeem(epoch))
             {
                 return;
-            }
-
-            if (reserved)
-            {
-                Unreserve();
             }
         }
     }
@@ -345,6 +382,33 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     internal static double BucketCapacity(double rate) => 1 + (rate * HostCoordinationDefaults.RateTimerSlack.TotalSeconds);
 
     private bool BoundSince(TimeSpan since) => _lastBound >= since;
+
+    private void GiveBackLocked(int count)
+    {
+        if (_engaged)
+        {
+            _tokens = Math.Min(Capacity, _tokens + count);
+        }
+    }
+
+    /// <summary>
+    /// A decrease takes back every token reserved ahead at the old rate, at once, and the bucket's debt with them: each
+    /// waiter reserves again when its wait ends, in the order it waited, from an empty bucket at the lowered rate. (Given
+    /// back one by one as each wait ended, every token went to the end of the debt and every waiter reserved the same
+    /// moment, when the debt would be repaid: the handler sent nothing for 200 ms after a decrease, then 40 requests in one
+    /// timer tick, whose 429s lowered the rate twice more, 330/s to 62/s.) Empty, not full: the waiters would have taken
+    /// every token the bucket held, and a burst right after a throttle meets a host that has none to spare.
+    /// </summary>
+    private void VoidReservationsLocked(TimeSpan now)
+    {
+        _decreases++;
+        if (_outstanding > 0)
+        {
+            Refill(now);
+            _tokens = Math.Min(_tokens + _outstanding, Math.Max(_tokens, 0));
+            _outstanding = 0;
+        }
+    }
 
     private void Refill(TimeSpan now)
     {
