@@ -25,8 +25,6 @@ internal sealed class HandlerRateLimitedRunSimulation
     private readonly int _urls;
     private readonly int _callers;
     private int _nextUrl;
-    private int _driver;
-    private int _offDriver;
     private int _requests;
     private int _throttles;
     private int _succeeded;
@@ -44,9 +42,6 @@ internal sealed class HandlerRateLimitedRunSimulation
         _callers = callers;
     }
 
-    public int OffDriver => _offDriver;
-
-    public List<(TimeSpan At, int Attempt)> Sends { get; } = [];
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -64,7 +59,6 @@ internal sealed class HandlerRateLimitedRunSimulation
 
     public HandlerRateLimitedRunSimulation Run(TimeSpan limit)
     {
-        _driver = Environment.CurrentManagedThreadId;
         var callers = new Task[_callers];
         for (int i = 0; i < _callers; i++)
         {
@@ -77,7 +71,7 @@ internal sealed class HandlerRateLimitedRunSimulation
         {
             if (Now >= nextTrace)
             {
-                Trace.Add($"{Now.TotalSeconds:F2}s rate={_state.RateLimiter?.CurrentRate:F1} measured={_state.RateLimiter?.MeasuredRate:F1} served={Succeeded} 429={Throttles} {Snapshot()} {Diag()}");
+                Trace.Add($"{Now.TotalSeconds:F2}s rate={_state.RateLimiter?.CurrentRate:F1} measured={_state.RateLimiter?.MeasuredRate:F1} served={Succeeded} 429={Throttles} {Snapshot()}");
                 nextTrace += TimeSpan.FromSeconds(0.25);
             }
         }
@@ -88,13 +82,6 @@ internal sealed class HandlerRateLimitedRunSimulation
         }
 
         return this;
-    }
-
-    private string Diag()
-    {
-        var evidence = typeof(HostState).GetField("_evidence", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_state)!;
-        var throttles = evidence.GetType().GetField("_throttles", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(evidence)!;
-        return $"verdict={throttles.GetType().GetProperty("Verdict")!.GetValue(throttles)}";
     }
 
     private string Snapshot()
@@ -111,21 +98,7 @@ internal sealed class HandlerRateLimitedRunSimulation
             while (true)
             {
                 var permit = await _state.AcquireAsync(history, isRetry: history.Attempt > 1, HostWaitBudget.Unbounded, CancellationToken.None).ConfigureAwait(false);
-                if (Environment.CurrentManagedThreadId != _driver)
-                {
-                    Interlocked.Increment(ref _offDriver);
-                }
-
                 Interlocked.Increment(ref _requests);
-                lock (Sends)
-                {
-                    Sends.Add((Now, history.Attempt));
-                    if (Now.TotalSeconds is > 4.45 and < 5.0)
-                    {
-                        var stats = _state.RateLimiter!.GetStatistics()!;
-                        Trace.Add($"   send {Now.TotalSeconds:F3} a{history.Attempt} avail={stats.CurrentAvailablePermits} queued={stats.CurrentQueuedCount} rate={_state.RateLimiter.CurrentRate:F1} {Diag()}");
-                    }
-                }
 
                 bool accepted = _server.TryTake();
                 TimeSpan? retryAfter = accepted ? null : _server.RetryAfter();

@@ -17,6 +17,7 @@ internal sealed class SteppedTimeProvider : TimeProvider
     private readonly List<SteppedTimer> _armed = [];
     private readonly TimeSpan _tick;
     private int _actors;
+    private long _order;
 
     public SteppedTimeProvider(TimeSpan tick) => _tick = tick;
 
@@ -32,7 +33,21 @@ internal sealed class SteppedTimeProvider : TimeProvider
     /// <summary>Ends what <see cref="AddActor"/> began.</summary>
     public void RemoveActor() => Interlocked.Decrement(ref _actors);
 
-    /// <summary>Fires the next timer (and those due with it); false when none is armed.</summary>
+    /// <summary>Fires, one by one, every timer due by <paramref name="time"/> (those armed meanwhile too), then sets the time to it.</summary>
+    public void RunUntil(DateTimeOffset time)
+    {
+        while (NextDue() is { } due && due <= time)
+        {
+            Step();
+        }
+
+        if (time > _inner.GetUtcNow())
+        {
+            _inner.SetUtcNow(time);
+        }
+    }
+
+    /// <summary>Fires the next timer; false when none is armed.</summary>
     public bool Step()
     {
         SteppedTimer? next;
@@ -53,6 +68,14 @@ internal sealed class SteppedTimeProvider : TimeProvider
 
         Fire(next);
         return true;
+    }
+
+    private DateTimeOffset? NextDue()
+    {
+        lock (_lock)
+        {
+            return _armed.Count == 0 ? null : _armed.Min(static timer => timer.DueAt);
+        }
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -99,8 +122,6 @@ internal sealed class SteppedTimeProvider : TimeProvider
         timer.Invoke();
         Settle();
     }
-
-    private long _order;
 
     private void Arm(SteppedTimer timer, TimeSpan dueTime)
     {
