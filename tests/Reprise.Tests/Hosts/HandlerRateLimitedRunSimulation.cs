@@ -29,9 +29,15 @@ internal sealed class HandlerRateLimitedRunSimulation
     private int _throttles;
     private int _succeeded;
 
-    public HandlerRateLimitedRunSimulation(double serverRate, double serverBurst, int urls, int callers, TimeSpan responseTime, TimeSpan tick)
+    public HandlerRateLimitedRunSimulation(double serverRate, double serverBurst, int urls, int callers, TimeSpan responseTime, TimeSpan tick, TimeSpan lateness = default)
     {
         _time = new SteppedTimeProvider(tick);
+        if (lateness > TimeSpan.Zero)
+        {
+            var late = new Random(54321);
+            _time.Lateness = () => late.NextDouble() < 0.1 ? lateness * late.NextDouble() : TimeSpan.Zero;
+        }
+
         _start = _time.GetUtcNow();
         var random = new Random(12345);
         var registry = new HostRegistry(new HostCoordinationOptions { MaxConcurrency = callers }, _time, random.NextDouble);

@@ -21,6 +21,9 @@ internal sealed class SteppedTimeProvider : TimeProvider
 
     public SteppedTimeProvider(TimeSpan tick) => _tick = tick;
 
+    /// <summary>Gets or sets how late each timer fires beyond its tick (a loaded machine's timers), or null for never.</summary>
+    public Func<TimeSpan>? Lateness { get; set; }
+
     public override long TimestampFrequency => _inner.TimestampFrequency;
 
     public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
@@ -133,7 +136,7 @@ internal sealed class SteppedTimeProvider : TimeProvider
                 return;
             }
 
-            timer.DueAt = _inner.GetUtcNow() + AsTimerWaits(dueTime);
+            timer.DueAt = _inner.GetUtcNow() + AsTimerWaits(dueTime) + (Lateness?.Invoke() ?? TimeSpan.Zero);
             timer.Order = _order++;
             _armed.Add(timer);
         }
