@@ -29,6 +29,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     private TimeSpan _lastThrottle = TimeSpan.MinValue;
     private TimeSpan _loweredFrom = TimeSpan.MinValue;
     private long _decreases;
+    private int _outstanding;
     private double _fillRate;
     private double _tokens;
     private TimeSpan _lastRefill;
@@ -97,61 +98,6 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>
-    /// Reserves a token when one will be there within <paramref name="horizon"/> and returns how long to wait before
-    /// using it (zero when one is there now). Beyond the horizon nothing is reserved: the caller waits the horizon and
-    /// asks again, so a rate that grows meanwhile serves it sooner. (A wait fixed at reservation time would hold every
-    /// queued request to the rate of the moment it queued, long after the rate had recovered.)
-    /// </summary>
-    public TimeSpan Reserve(TimeSpan now, TimeSpan horizon, out bool reserved)
-    {
-        lock (_lock)
-        {
-            reserved = true;
-            if (!_engaged)
-            {
-                _successful++;
-                return TimeSpan.Zero;
-            }
-
-            Refill(now);
-            var wait = UntilTokens(now, 1);
-            if (wait > TimeSpan.Zero)
-            {
-                _lastBound = now;
-            }
-
-            if (wait > horizon)
-            {
-                reserved = false;
-                return horizon;
-            }
-
-            _successful++;
-            _tokens--;
-            return wait;
-        }
-    }
-
-    /// <summary>Gives back <paramref name="count"/> reserved tokens that were not used.</summary>
-    /// <param name="count">How many.</param>
-    /// <param name="bound">Whether a shared rate refused them: the rate bound (made a request wait), so it stays engaged.</param>
-    public void Unreserve(int count = 1, bool bound = false)
-    {
-        lock (_lock)
-        {
-            if (bound)
-            {
-                _lastBound = Now;
-            }
-
-            if (_engaged)
-            {
-                _tokens = Math.Min(Capacity, _tokens + count);
-            }
-        }
-    }
-
     /// <summary>Lets no token accrue before <paramref name="until"/>; the next window of measurement starts then.</summary>
     /// <remarks>
     /// The bucket keeps at most the tokens it holds (one, plus a timer's slack: <see cref="BucketCapacity"/>), so the
@@ -216,7 +162,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
                 }
 
                 _lastThrottle = now;
-                _decreases++;
+                VoidReservationsLocked(now);
                 var resumeAt = _meter.ResumeAt(now);
                 rate = _controller.OnThrottle(now, sample, _engaged ? _fillRate : null, paused, resumeAt);
                 _loweredFrom = LoweredFrom(now, rate);
@@ -265,7 +211,7 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
 
             var resumeAt = _meter.ResumeAt(now);
             _lastThrottle = now;
-            _decreases++;
+            VoidReservationsLocked(now);
             _fillRate = _controller.OnThrottle(now, new RateSample(acceptedRate, acceptedRate, Guessed: true), current: null, paused: false, resumeAt);
             _loweredFrom = LoweredFrom(now, _fillRate);
             _engaged = true;
@@ -277,48 +223,6 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     /// <summary>This process's measured rates as the host's whole rates (a scale of at least 1).</summary>
     internal static RateSample Scale(RateSample sample, double scale)
         => scale > 1 ? sample with { Sent = sample.Sent * scale, Accepted = sample.Accepted * scale } : sample;
-
-    /// <summary>Waits for and takes one token, asking again at least every <see cref="HostCoordinationDefaults.RateReserveHorizon"/>.</summary>
-    /// <remarks>
-    /// A token reserved before the rate was lowered goes back when its wait ends, and the waiter reserves again at the
-    /// lowered rate: otherwise every request queued at the old rate is sent at it, and throttled.
-    /// </remarks>
-    public async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            long decreases = Volatile.Read(ref _decreases);
-            var wait = Reserve(Now, HostCoordinationDefaults.RateReserveHorizon, out var reserved);
-            if (reserved && wait <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(wait, _clock.Provider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                if (reserved)
-                {
-                    Unreserve();
-                }
-
-                throw;
-            }
-
-            if (reserved && Volatile.Read(ref _decreases) == decreases)
-            {
-                return;
-            }
-
-            if (reserved)
-            {
-                Unreserve();
-            }
-        }
-    }
 
     /// <summary>
     /// Gets from when requests go at a rate set to <paramref name="rate"/> at <paramref name="now"/>: one token later.
@@ -345,6 +249,14 @@ internal sealed partial class AdaptiveRateLimiter : RateLimiter
     internal static double BucketCapacity(double rate) => 1 + (rate * HostCoordinationDefaults.RateTimerSlack.TotalSeconds);
 
     private bool BoundSince(TimeSpan since) => _lastBound >= since;
+
+    private void GiveBackLocked(int count)
+    {
+        if (_engaged)
+        {
+            _tokens = Math.Min(Capacity, _tokens + count);
+        }
+    }
 
     private void Refill(TimeSpan now)
     {

@@ -258,6 +258,56 @@ public sealed class AdaptiveRateLimiterTests
         await waiting.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    // The handler's callers wait for the rate holding tokens reserved ahead. A decrease takes them back: the waiters must
+    // go on in order at the lowered rate, not all at one moment once the old reservations are repaid (that burst drew a
+    // host's 429s and cut the rate twice more).
+    [Fact]
+    public async Task WaitForTokenAsync_RateLoweredWithWaitersQueued_WaitersGoOnInOrderAtTheLoweredRate()
+    {
+        var time = new SteppedTimeProvider(TimeSpan.Zero);
+        var start = time.GetUtcNow();
+        var limiter = new AdaptiveRateLimiter(new RegistryClock(time));
+        TimeSpan Elapsed() => time.GetUtcNow() - start;
+        limiter.Engage(Elapsed(), acceptedRate: 200);
+        double rate = limiter.CurrentRate!.Value;
+        while (limiter.TryTake(Elapsed(), out _))
+        {
+        }
+
+        var sent = new List<TimeSpan>();
+        async Task WaiterAsync()
+        {
+            await limiter.WaitForTokenAsync(CancellationToken.None);
+            lock (sent)
+            {
+                sent.Add(Elapsed());
+            }
+
+            time.RemoveActor();
+        }
+
+        var waiters = Enumerable.Range(0, 30).Select(_ =>
+        {
+            time.AddActor();
+            return WaiterAsync();
+        }).ToList();
+        time.RunUntil(start + TimeSpan.FromMilliseconds(50));
+        int sentBefore = sent.Count;
+        var decreasedAt = Elapsed();
+        limiter.OnResponse(decreasedAt, throttled: true, decrease: true, sentAt: decreasedAt);
+        double lowered = limiter.CurrentRate!.Value;
+        Assert.True(lowered < rate);
+
+        time.RunUntil(start + TimeSpan.FromSeconds(10));
+        await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var after = sent.Skip(sentBefore).Prepend(decreasedAt).ToList();
+        var gaps = after.Zip(after.Skip(1), static (a, b) => b - a).ToList();
+        var oneToken = TimeSpan.FromSeconds(1 / lowered);
+        Assert.True(gaps.Max() <= oneToken * 2, $"longest gap {gaps.Max().TotalMilliseconds:F1} ms, a token is {oneToken.TotalMilliseconds:F1} ms");
+        Assert.True(gaps.Skip(1).Min() >= oneToken * 0.9, $"shortest gap {gaps.Skip(1).Min().TotalMilliseconds:F1} ms, a token is {oneToken.TotalMilliseconds:F1} ms");
+    }
+
     /// <summary>A sender with more to send than the rate allows: the rate binds it.</summary>
     private void SendAsFastAsAllowed(double seconds)
     {

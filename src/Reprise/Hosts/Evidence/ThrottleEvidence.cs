@@ -40,6 +40,8 @@ internal sealed class ThrottleEvidence
     private int _witnessesAccepted;
     private int _acceptedInCheck;
     private TimeSpan _episodeStart;
+    private TimeSpan _measureFrom;
+    private bool _grantedInCheck;
     private int _retryWitnessesGranted;
     private TimeSpan _retryCheckEndsAt;
     private bool _confirmed;
@@ -69,7 +71,10 @@ internal sealed class ThrottleEvidence
     /// <summary>
     /// Gets the rate the host accepted while the last check ran, from its first throttle to the answer of its last witness
     /// (at least the hold long). The burst that drew the first throttle is behind it, and the hold leaves some of the
-    /// host's rate unused, so this is at most the host's rate: a safe start to grow from.
+    /// host's rate unused, so this is at most the host's rate: a safe start to grow from. When nobody asked to send for a
+    /// while after the hold (every caller waited its own Retry-After, as the handler's do), the time is counted from the
+    /// first request sent after that idle time, and only the answers to requests sent since: the idle time says nothing
+    /// of the host's rate (counted, it engaged the handler's rate at 2.7/s against a host of 200/s).
     /// </summary>
     public double CheckedAcceptedRate { get; private set; }
 
@@ -145,6 +150,18 @@ internal sealed class ThrottleEvidence
     /// <param name="afterOwnWait">Whether the request is a retry sent after its URL's own Retry-After.</param>
     public void OnGranted(TimeSpan now, bool afterOwnWait)
     {
+        if (Verdict == ThrottleVerdict.Checking && !_grantedInCheck)
+        {
+            _grantedInCheck = true;
+            if (now > _holdUntil + (_witnessTimeout * 2))
+            {
+                // Nobody asked since the hold ended (anyone held for the witnesses would have gone after the witness
+                // timeout, a late timer allowed for): the host was idle, not slow.
+                _measureFrom = now;
+                _acceptedInCheck = 0;
+            }
+        }
+
         if (Verdict == ThrottleVerdict.Checking && IsWitness(now, afterOwnWait))
         {
             if (_witnessesGranted++ == 0)
@@ -210,7 +227,7 @@ internal sealed class ThrottleEvidence
     {
         _lastAccept = now;
         _throttlesInARow = 0;
-        if (Verdict == ThrottleVerdict.Checking)
+        if (Verdict == ThrottleVerdict.Checking && (grantedAt >= _measureFrom || _measureFrom == _episodeStart))
         {
             _acceptedInCheck++;
         }
@@ -229,7 +246,7 @@ internal sealed class ThrottleEvidence
         {
             case ThrottleVerdict.Checking when IsWitness(grantedAt, ownWaitAtGrant ?? afterOwnWait) && ++_witnessesAccepted >= _witnesses:
                 Conclude(helped: true);
-                CheckedAcceptedRate = _acceptedInCheck / Math.Max((now - _episodeStart).TotalSeconds, _hold.TotalSeconds);
+                CheckedAcceptedRate = _acceptedInCheck / Math.Max((now - _measureFrom).TotalSeconds, _hold.TotalSeconds);
                 return true;
 
             case ThrottleVerdict.Outage:
@@ -283,6 +300,8 @@ internal sealed class ThrottleEvidence
         var hold = retryAfter is { } asked && asked < _hold ? asked : _hold;
         _witnessTimeout = witnessTimeout > EvidenceDefaults.MinWitnessTimeout ? witnessTimeout : EvidenceDefaults.MinWitnessTimeout;
         _episodeStart = now;
+        _measureFrom = now;
+        _grantedInCheck = false;
         _retryWitnessesGranted = 0;
         _confirmed = false;
         Verdict = ThrottleVerdict.Checking;

@@ -110,6 +110,27 @@ public sealed class ThrottleEvidenceTests
     }
 
     [Fact]
+    public void OnAccepted_NobodySentForAWhileAfterTheHold_MeasuresFromTheFirstRequestSentAgain()
+    {
+        // The handler's callers all got the first throttles and each waits its own Retry-After (1 s): nothing is sent
+        // until their retries, then two retries and two witnesses are accepted within 5 ms. The idle second is not the
+        // host's rate: 4 accepted over the check's least time (the hold), not over the 1 s since the first throttle.
+        var evidence = new ThrottleEvidence(rateManaged: true);
+        evidence.OnThrottled(Ms(1), Ms(0), afterOwnWait: false, OneSecond, WitnessTimeout);
+        evidence.OnGranted(Ms(1001), afterOwnWait: true);
+        evidence.OnGranted(Ms(1001), afterOwnWait: true);
+        evidence.OnAccepted(Ms(1003), Ms(1001), afterOwnWait: true);
+        evidence.OnAccepted(Ms(1003), Ms(1001), afterOwnWait: true);
+        evidence.OnGranted(Ms(1004), afterOwnWait: false);
+        evidence.OnGranted(Ms(1004), afterOwnWait: false);
+        evidence.OnAccepted(Ms(1006), Ms(1004), afterOwnWait: false);
+        Assert.True(evidence.OnAccepted(Ms(1006), Ms(1004), afterOwnWait: false));
+
+        Assert.Equal(ThrottleVerdict.RateLimited, evidence.Verdict);
+        Assert.Equal(4 / Hold.TotalSeconds, evidence.CheckedAcceptedRate, 6);
+    }
+
+    [Fact]
     public void OnThrottled_WitnessThrottled_EachUrlWaitsAlone()
     {
         var evidence = Checking(out var after);
