@@ -169,7 +169,7 @@ internal sealed partial class HostState
             // host that sheds load at the door refuses faster than it serves. One in flight as long as a hung one is not
             // waited for.
             bool open = decision.OpenCircuit && !_inFlight.HasPendingOlderThan(permit.Sequence, now, HangEvidence.HungAfter(_evidence.UsualLatency));
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained, LongestProbeIntervalLocked()))
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained, LongestProbeIntervalLocked(signal)))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }

@@ -32,6 +32,21 @@ public sealed class HostStateProbeScheduleTests
     }
 
     [Fact]
+    public void Complete_ProbesTimeOutWhileRequestsWait_IntervalDoubles()
+    {
+        var clock = Opened();
+        clock.State.EnterParked();
+        Wait(clock);
+
+        FailProbeAt(clock, TimeSpan.FromSeconds(1), HostSignal.TimedOut);
+        Wait(clock);
+        FailProbeAt(clock, TimeSpan.FromSeconds(3), HostSignal.TimedOut);
+
+        // A host that answers nobody is probed as before: probing it as often as the waiters would try cost time.
+        Assert.Equal(Start + TimeSpan.FromSeconds(7), clock.Snapshot.PausedUntil);
+    }
+
+    [Fact]
     public void Complete_ProbesFailWithNobodyWaiting_IntervalDoubles()
     {
         var clock = Opened();
@@ -88,12 +103,12 @@ public sealed class HostStateProbeScheduleTests
         Assert.False(clock.State.CircuitWaitExhausted(ref circuitWait, attemptsLeft: 4, AttemptTimeout, ref wait));
     }
 
-    private static void FailProbeAt(HostTestClock clock, TimeSpan at)
+    private static void FailProbeAt(HostTestClock clock, TimeSpan at, HostSignal signal = HostSignal.Failed)
     {
         clock.Advance(Start + at - clock.Time.GetUtcNow());
         using var probe = clock.State.TryAcquire(isRetry: true);
         Assert.True(probe.IsProbe, probe.DenialReason.Describe());
-        probe.Complete(HostSignal.Failed, null);
+        probe.Complete(signal, null);
     }
 
     private sealed class Watcher : IHostCircuitWatcher
