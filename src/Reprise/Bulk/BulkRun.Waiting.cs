@@ -7,62 +7,8 @@ namespace Reprise.Bulk;
 /// Waiting for a host without a worker: a refused request fails fast, parks in the delay queue, or queues in the
 /// host's line, whose leader is handed the host's next free slot (<see cref="HostLine"/>).
 /// </summary>
-internal sealed partial class BulkRun : IHostCircuitWatcher
+internal sealed partial class BulkRun
 {
-    /// <summary>
-    /// A host's open circuit closed: its requests parked for the circuit leave the delay queue at once, in the order they
-    /// were due, into the host's line, which releases them at the host's limit (one asks at a time, each granted one
-    /// passes the lead, a full host hands over its slots one by one). Parked until their own time instead, they came back
-    /// up to the whole open interval after the host was well: a second of a 5 s outage row's 8 s.
-    /// </summary>
-    void IHostCircuitWatcher.OnCircuitClosed(HostState host) => WakeCircuitWaiters(host);
-
-    private void WakeCircuitWaiters(HostState host)
-    {
-        var woken = _waiting.TakeWhere(static (item, host) => item.Waiting == BulkWaitKind.Circuit && item.ParkedOn == host, host);
-        if (woken.Count == 0)
-        {
-            return;
-        }
-
-        BulkWorkItem? leader = null;
-        lock (_lines)
-        {
-            if (_linesClosed)
-            {
-                // Cancelled: the workers end each one.
-                woken.ForEach(OnDue);
-                return;
-            }
-
-            // Behind a line the host already has; else in a new one, whose first (by HostWaitOrder) leads and asks now.
-            bool created = !_lines.TryGetValue(host.Key, out var line);
-            if (created)
-            {
-                line = new HostLine(_onLeaderWoken);
-                _lines.Add(host.Key, line);
-                Volatile.Write(ref _lineCount, _lines.Count);
-            }
-
-            foreach (var item in woken)
-            {
-                item.Waiting = BulkWaitKind.Host;
-                line!.Enqueue(item);
-            }
-
-            if (created && line!.TryDequeue(out var first))
-            {
-                first.LeadsLineOf = host.Key;
-                leader = first;
-            }
-        }
-
-        if (leader is not null)
-        {
-            OnDue(leader);
-        }
-    }
-
     /// <summary>
     /// A request waiting for an open circuit ends once it has waited long enough (<see cref="HostState.CircuitWaitExhausted"/>,
     /// the handler's rule too); otherwise it asks again at the probe time or when its own attempts would have run out,
@@ -170,15 +116,8 @@ internal sealed partial class BulkRun : IHostCircuitWatcher
         }
 
         ParkOn(item, host);
-        bool forCircuit = permit.DenialReason == HostDenialReason.CircuitOpen;
-        if (Park(item, wait, forCircuit ? BulkWaitKind.Circuit : BulkWaitKind.Host))
+        if (Park(item, wait, BulkWaitKind.Host))
         {
-            if (forCircuit && !host.WatchCircuitClose(this))
-            {
-                // Closed since it refused this request: the request (and any parked with it) asks at once.
-                WakeCircuitWaiters(host);
-            }
-
             return null;
         }
 

@@ -10,9 +10,6 @@ internal enum BulkWaitKind
     None,
     Retry,
     Host,
-
-    /// <summary>Parked for the host's open circuit: taken out early when it closes (<see cref="BulkRun"/>'s circuit waiters).</summary>
-    Circuit,
 }
 
 /// <summary>

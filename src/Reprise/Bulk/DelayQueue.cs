@@ -112,47 +112,6 @@ internal sealed class DelayQueue<T> : IDisposable
         }
     }
 
-    /// <summary>
-    /// Takes out every waiting item that <paramref name="match"/> selects, in due order, before its time (the bulk
-    /// engine's requests parked for a circuit that closed). One pass over the queue, so it is for rare events.
-    /// </summary>
-    /// <returns>The items taken, in due order; empty when none matched or the queue is closed.</returns>
-    public List<T> TakeWhere<TState>(Func<T, TState, bool> match, TState state)
-    {
-        lock (_lock)
-        {
-            List<(T Item, (TimeSpan Due, long Sequence) Priority)>? taken = null;
-            List<(T, (TimeSpan, long))>? kept = null;
-            foreach (var entry in _queue.UnorderedItems)
-            {
-                if (match(entry.Element, state))
-                {
-                    (taken ??= []).Add(entry);
-                }
-                else
-                {
-                    (kept ??= new(_queue.Count)).Add(entry);
-                }
-            }
-
-            if (taken is null)
-            {
-                return [];
-            }
-
-            _queue.Clear();
-            if (kept is not null)
-            {
-                _queue.EnqueueRange(kept);
-            }
-
-            // The timer stays armed for the earliest item that was there: firing early for a kept one finds nothing due
-            // and re-arms for it, and once the queue is empty a firing finds nothing.
-            taken.Sort(static (a, b) => a.Priority.CompareTo(b.Priority));
-            return taken.ConvertAll(static entry => entry.Item);
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose() => _timer.Dispose();
 

@@ -137,12 +137,8 @@ internal sealed class CircuitController
     /// <param name="retryAfter">The server's (capped) wait, if any.</param>
     /// <param name="breaks">Whether the evidence says to open, or null to ask the behavior.</param>
     /// <param name="explained">Whether a failed probe's own URL explains its failure: another request probes at once.</param>
-    /// <param name="longestInterval">
-    /// The longest the circuit stays open after a failed probe when the server asked for no wait, whatever the behaviour's
-    /// backoff says: while requests wait for the circuit, what one of their own attempts would have taken; null for no cap.
-    /// </param>
     /// <returns>Whether the circuit opened (or reopened): nobody is sent before <see cref="NextProbeAt"/>.</returns>
-    public bool OnOutcome(TimeSpan now, bool isProbe, HostSignal signal, TimeSpan? retryAfter, bool? breaks, bool explained, TimeSpan? longestInterval = null)
+    public bool OnOutcome(TimeSpan now, bool isProbe, HostSignal signal, TimeSpan? retryAfter, bool? breaks, bool explained)
     {
         if (isProbe)
         {
@@ -153,7 +149,7 @@ internal sealed class CircuitController
                 return false;
             }
 
-            return OnProbeOutcome(now, signal, retryAfter, longestInterval);
+            return OnProbeOutcome(now, signal, retryAfter);
         }
 
         if (_behavior is not null && State == HostCircuitState.Closed && (breaks ?? _behavior.OnClosedOutcome(signal)))
@@ -193,7 +189,7 @@ internal sealed class CircuitController
         return true;
     }
 
-    private bool OnProbeOutcome(TimeSpan now, HostSignal signal, TimeSpan? retryAfter, TimeSpan? longestInterval)
+    private bool OnProbeOutcome(TimeSpan now, HostSignal signal, TimeSpan? retryAfter)
     {
         Debug.Assert(State == HostCircuitState.HalfOpen && _behavior is not null, "Only the probe of a half-open circuit is a probe.");
         var scheduled = _scheduledProbeAt;
@@ -223,13 +219,6 @@ internal sealed class CircuitController
                 FailedProbes++;
                 LastProbeFailedAt = now;
                 var backoff = _behavior.OnProbeFailed();
-                if (longestInterval is { } longest && backoff > longest)
-                {
-                    // A probe costs one request, each waiter's own attempt one more: probing less often than the waiters
-                    // would have tried found the end of a 5 s outage at 7 s (probes at 1, 3, 7 s) while 2,000 URLs waited.
-                    backoff = longest;
-                }
-
                 Open(now, retryAfter ?? backoff);
                 return true;
         }

@@ -90,9 +90,7 @@ public sealed class HostCoordinationOptions
 
     /// <summary>
     /// Gets or sets the wait before the first probe of an open circuit when the server gave no Retry-After;
-    /// it doubles after each failed probe up to <see cref="CircuitBreakerMaxProbeInterval"/>, and while requests wait for
-    /// the circuit no further than one of their own attempts would take (a probe's timeout plus this interval) when the
-    /// probe failed with an answer rather than a timeout.
+    /// it doubles after each failed probe up to <see cref="CircuitBreakerMaxProbeInterval"/>.
     /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan CircuitBreakerProbeInterval { get; set; } = HostCoordinationDefaults.CircuitBreakerProbeInterval;

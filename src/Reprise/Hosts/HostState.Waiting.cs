@@ -167,6 +167,78 @@ internal sealed partial class HostState
     }
 
     /// <summary>
+    /// Whether a request waiting for the open circuit has waited long enough: once the failed probes since it began to wait
+    /// used up its <paramref name="attemptsLeft"/>, or once it waited as long as they would have taken and a probe failed
+    /// in the last of that time (<see cref="FailureEvidence.WaiterExhausted"/>): each failed probe fails on behalf of
+    /// everyone waiting, so waiting never costs more than trying would. When its last attempt would have been sent with no
+    /// such probe, the host is probed at once (<see cref="CircuitController.ProbeNow"/>), so that the request never ends
+    /// on older evidence than its own try would have given. Otherwise records when the wait began in
+    /// <paramref name="circuitWait"/> and shortens <paramref name="wait"/> to when it may end or probe. The one rule for
+    /// both paths: the handler's (<see cref="AcquireAsync(UrlHistory, bool, HostWaitBudget, CancellationToken)"/>) and a
+    /// bulk run's parked requests.
+    /// </summary>
+    internal bool CircuitWaitExhausted(ref CircuitWait circuitWait, int attemptsLeft, TimeSpan attemptTimeout, ref TimeSpan wait)
+    {
+        var now = _context.Now;
+        var waited = circuitWait.IsWaiting ? now - circuitWait.StartedAt : TimeSpan.Zero;
+        int failedProbes;
+        TimeSpan askAgainIn;
+        lock (_lock)
+        {
+            failedProbes = _circuit.FailedProbes;
+            var probeTimeout = _evidence.ProbeTimeout(attemptTimeout);
+            var perAttempt = probeTimeout + _options.CircuitBreakerProbeInterval;
+            var budget = FailureEvidence.WaitBudget(attemptsLeft, perAttempt);
+            var untilExhausted = budget - waited;
+            bool lastAttemptFailed = false;
+            if (circuitWait.IsWaiting)
+            {
+                int failedWhileWaiting = failedProbes - circuitWait.FailedProbesAtStart;
+                var lastProbeFailed = failedWhileWaiting > 0 ? _circuit.LastProbeFailedAt - circuitWait.StartedAt : TimeSpan.Zero;
+                if (FailureEvidence.WaiterExhausted(failedWhileWaiting, waited, attemptsLeft, perAttempt, lastProbeFailed, probeTimeout))
+                {
+                    return true;
+                }
+
+                lastAttemptFailed = FailureEvidence.ProbeFailedInLastAttempt(failedWhileWaiting, lastProbeFailed, budget, probeTimeout);
+                if (!lastAttemptFailed && untilExhausted <= probeTimeout && _circuit.ProbeNow(now))
+                {
+                    // Its last attempt would be sent now, and no probe failed in its time: the host may be well by now.
+                    // It is probed at once, by this request as its last try when it asks first.
+                    circuitWait = circuitWait with { LastTryDue = true };
+                    wait = TimeSpan.Zero;
+                    return false;
+                }
+            }
+
+            // It may end once its attempts would have run out; before that, it has the host probed when its last would go.
+            askAgainIn = lastAttemptFailed ? untilExhausted : untilExhausted - probeTimeout;
+        }
+
+        if (!circuitWait.IsWaiting)
+        {
+            circuitWait = new CircuitWait(failedProbes, now);
+        }
+
+        if (askAgainIn > TimeSpan.Zero && askAgainIn < wait)
+        {
+            wait = askAgainIn;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// For a handler's request waiting for an open circuit with attempts left: the refusal once its wait is exhausted
+    /// (<see cref="CircuitWaitExhausted"/>); otherwise null, with <paramref name="wait"/> shortened to when it may be.
+    /// </summary>
+    private HostPermit? CircuitWaitEnds(Gate gate, in HostWaitBudget budget, ref CircuitWait circuitWait, ref TimeSpan wait)
+        => gate is Gate.CircuitOpen or Gate.Probing && budget.BoundsCircuitWait
+            && CircuitWaitExhausted(ref circuitWait, budget.AttemptsLeft, budget.AttemptTimeout, ref wait)
+                ? HostPermit.Refuse(HostDenialReason.CircuitOpen, wait)
+                : null;
+
+    /// <summary>
     /// Waits at a closed gate (any but <see cref="Gate.Limited"/>) that did not refuse, until it is worth asking again.
     /// Not async, so that a plain delay costs no state machine of its own.
     /// </summary>

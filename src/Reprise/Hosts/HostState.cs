@@ -140,7 +140,6 @@ internal sealed partial class HostState
         var now = completedAt ?? _context.Now;
         var retryAfter = _pause.Cap(serverRetryAfter);
         TaskCompletionSource? wake;
-        List<IHostCircuitWatcher>? closed;
         HostPermit? hung = null;
         lock (_lock)
         {
@@ -169,12 +168,10 @@ internal sealed partial class HostState
             // host that sheds load at the door refuses faster than it serves. One in flight as long as a hung one is not
             // waited for.
             bool open = decision.OpenCircuit && !_inFlight.HasPendingOlderThan(permit.Sequence, now, HangEvidence.HungAfter(_evidence.UsualLatency));
-            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained, LongestProbeIntervalLocked(signal)))
+            if (_circuit.OnOutcome(now, permit.IsProbe, signal, retryAfter, open, decision.Probe == ProbeVerdict.Explained))
             {
                 _rate?.PauseUntil(now, _circuit.NextProbeAt);
             }
-
-            closed = permit.IsProbe ? TakeCircuitWatchersLocked() : null;
 
             bool pauses = (decision.Throttle & ThrottleActions.PauseHost) != 0;
             if (pauses && retryAfter is { } pause && _pause.Extend(now, pause))
@@ -222,7 +219,6 @@ internal sealed partial class HostState
         }
 
         wake?.TrySetResult();
-        TellCircuitClosed(closed);
         ReleaseHungSlots(hung);
     }
 

@@ -169,44 +169,6 @@ public class DelayQueueTests
         Assert.Equal(["1s"], _released);
     }
 
-    [Fact]
-    public void TakeWhere_SomeItemsMatch_TakesThemInDueOrderAndReleasesTheRestWhenDue()
-    {
-        using var queue = CreateQueue();
-        queue.TryEnqueue("circuit 3s", TimeSpan.FromSeconds(3));
-        queue.TryEnqueue("retry 1s", TimeSpan.FromSeconds(1));
-        queue.TryEnqueue("circuit 2s", TimeSpan.FromSeconds(2));
-        queue.TryEnqueue("retry 4s", TimeSpan.FromSeconds(4));
-
-        var taken = queue.TakeWhere(static (item, prefix) => item.StartsWith(prefix, StringComparison.Ordinal), "circuit");
-
-        Assert.Equal(["circuit 2s", "circuit 3s"], taken);
-        Assert.Equal(2, queue.Count);
-        _time.AdvanceInline(TimeSpan.FromSeconds(1));
-        Assert.Equal(["retry 1s"], _released);
-        _time.AdvanceInline(TimeSpan.FromSeconds(3));
-        Assert.Equal(["retry 1s", "retry 4s"], _released);
-        Assert.Empty(queue.TakeWhere(static (_, _) => true, 0));
-    }
-
-    [Fact]
-    public void TakeWhere_TheEarliestItemTaken_LaterItemsStillReleasedWhenDue()
-    {
-        using var queue = CreateQueue();
-        queue.TryEnqueue("1s", TimeSpan.FromSeconds(1));
-        queue.TryEnqueue("5s", TimeSpan.FromSeconds(5));
-
-        Assert.Equal(["1s"], queue.TakeWhere(static (item, due) => item == due, "1s"));
-        _time.AdvanceInline(TimeSpan.FromSeconds(4));
-        Assert.Empty(_released);
-        queue.TryEnqueue("2s more", TimeSpan.FromSeconds(2));
-
-        _time.AdvanceInline(TimeSpan.FromSeconds(1));
-        Assert.Equal(["5s"], _released);
-        _time.AdvanceInline(TimeSpan.FromSeconds(1));
-        Assert.Equal(["5s", "2s more"], _released);
-    }
-
     private DelayQueue<string> CreateQueue()
         => new(_clock, static (item, state) => ((List<string>)state!).Add(item), _released);
 }

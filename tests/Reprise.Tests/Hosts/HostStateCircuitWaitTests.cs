@@ -68,33 +68,31 @@ public sealed class HostStateCircuitWaitTests
     public async Task AcquireAsync_MoreAttemptsLeft_WaitsThroughTheFirstFailedProbe()
     {
         var clock = OpenedAndProbing(out var probe);
-        var waiter = clock.State.AcquireAsync(default, isRetry: true, Budget(attemptsLeft: 3), CancellationToken.None).AsTask();
+        using var cts = new CancellationTokenSource();
+        var waiter = clock.State.AcquireAsync(default, isRetry: true, Budget(attemptsLeft: 3), cts.Token).AsTask();
 
         probe.Complete(HostSignal.Failed, null);
         probe.Dispose();
 
-        // Three attempts would have taken 30.6 s: one failed probe, 18 s later, is not yet reason to give up. The next
-        // probe comes one of the waiter's attempts (10.2 s) after the failed one, while it waits: the waiter is sent as it.
+        // Three attempts would have taken 30.6 s: one failed probe, 18 s later, is not yet reason to give up.
         await AdvanceUntilAsync(clock, waiter, TimeSpan.FromSeconds(18));
-        Assert.True(waiter.IsCompleted, "the waiter still waits past the next probe time");
-        using var permit = await waiter;
-        Assert.True(permit.IsAcquired);
-        Assert.True(permit.IsProbe);
-        Assert.False(permit.IsLastTry);
+        Assert.False(waiter.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter);
     }
 
     [Fact]
     public async Task AcquireAsync_AttemptsTimeUpWithOnlyAnOldFailedProbe_ProbesTheHostItself()
     {
         var clock = OpenedAndProbing(out var probe);
-        probe.Complete(HostSignal.Failed, null);
-        probe.Dispose();
         var waiter = clock.State.AcquireAsync(UrlHistory.First(7), isRetry: false, Budget(attemptsLeft: 2), CancellationToken.None).AsTask();
 
-        // Two attempts would have taken 20.4 s; the only failed probe ended as the wait began (with nobody waiting, so
-        // the interval doubled to 20 s), before the last of them would have been sent, and the next probe (at 20 s) is for
-        // a request sent before, which this one is not (anyone may probe at 22 s): the host may be well by then, so the
-        // waiter tries it rather than give up on old news.
+        probe.Complete(HostSignal.Failed, null);
+        probe.Dispose();
+
+        // Two attempts would have taken 20.4 s; the only failed probe ended as the wait began, before the last of them
+        // would have been sent, and the next probe (at 20 s) is for a request sent before, which this one is not
+        // (anyone may probe at 40 s): the host may be well by then, so the waiter tries it rather than give up on old news.
         await AdvanceUntilAsync(clock, waiter, TimeSpan.FromSeconds(22));
         Assert.True(waiter.IsCompleted, "the waiter still waits past its attempts' worth");
         using var permit = await waiter;
