@@ -80,10 +80,22 @@ public sealed class RedisHostStateTests : IClassFixture<RedisServers>
 
             var probe = Assert.Single(granted);
 
-            // Its success closes the circuit for everyone.
+            // Its success closes the circuit for everyone: by the change message, or else at each registry's next sync,
+            // within the cache validity (1 s). The clock moves up to that: in 1 of 5 quiet runs a registry did not see the
+            // message and, with the clock standing still, never synced (cause not found; see issue 12's note).
             probe.Complete(HostSignal.Accepted, null);
             probe.Dispose();
-            Assert.True(await shared.EventuallyAsync(() => shared.Registries.All(r => Refused(r) is null)));
+            var moved = TimeSpan.Zero;
+            Assert.True(await shared.EventuallyAsync(() =>
+            {
+                if (moved < TimeSpan.FromSeconds(1))
+                {
+                    shared.Time.Advance(TimeSpan.FromMilliseconds(10));
+                    moved += TimeSpan.FromMilliseconds(10);
+                }
+
+                return shared.Registries.All(r => Refused(r) is null);
+            }));
         });
     }
 
